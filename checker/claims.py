@@ -1,0 +1,234 @@
+"""Claims and cautions from annotations: pure functions over plain data.
+
+A claim is a sentence's effect (cure, regenerate, relieve…) applied to a condition or body part,
+with the intervention that is said to have it and a modality. Resolution steps, each explained
+by a `*_source` field on the claim:
+- intervention: named in the sentence (explicit); "it"/"this therapy" -> the page's main
+  intervention (anaphora); named in the sentence before or the section heading (context).
+- condition: named in the sentence (explicit); "these conditions" -> the conditions named in the
+  last sentences of the section; "regenerate liver tissue" -> the liver disease named just
+  before, matched by organ system (context).
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from checker.lexicon import Lexicon
+from checker.nlp.pipeline import Annotations
+from checker.types import Caution, Claim, Mention, Modality, Page, Qualifier, Sentence
+
+GENERIC_CONDITIONS = {"injury", "inflammation", "chronic_disease"}
+GENERIC_SYSTEMS = {"general"}
+CONTEXT_SENTENCES = 3
+_MODALITY_ORDER: tuple[tuple[str, Modality], ...] = (
+    ("HYPOTHETICAL", "hypothetical"),
+    ("HEDGE", "hedged"),
+    ("REPORTED", "reported"),
+    ("TESTIMONIAL", "reported"),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SentenceView:
+    sentence: Sentence
+    mentions: tuple[Mention, ...]
+    qualifiers: tuple[Qualifier, ...]
+
+    def of(self, label: str) -> list[Mention]:
+        return [m for m in self.mentions if m.label == label]
+
+
+def sentence_views(ann: Annotations) -> list[SentenceView]:
+    """Group mentions and qualifiers by sentence (both lists are sorted by start)."""
+    starts = [s.start for s in ann.sentences]
+    mentions: list[list[Mention]] = [[] for _ in ann.sentences]
+    quals: list[list[Qualifier]] = [[] for _ in ann.sentences]
+    for m in ann.mentions:
+        i = bisect_left(starts, m.start + 1) - 1
+        if i >= 0 and m.start < ann.sentences[i].end:
+            mentions[i].append(m)
+    for q in ann.qualifiers:
+        i = bisect_left(starts, q.start + 1) - 1
+        if i >= 0 and q.start < ann.sentences[i].end:
+            quals[i].append(q)
+    return [SentenceView(s, tuple(m), tuple(q)) for s, m, q in zip(ann.sentences, mentions, quals)]
+
+
+def main_intervention(ann: Annotations) -> tuple[str, str] | None:
+    """(key, display text) of the page's most mentioned intervention, or None."""
+    counts = Counter(m.key for m in ann.mentions if m.label == "INTERVENTION" and not m.negated)
+    if not counts:
+        return None
+    key = max(counts, key=lambda k: (counts[k], -next(i for i, m in enumerate(ann.mentions) if m.key == k)))
+    text = next(m.text for m in ann.mentions if m.key == key and m.label == "INTERVENTION")
+    return key, text.lower()
+
+
+def modality(effect: Mention, target: Mention | None, quals: Sequence[Qualifier]) -> tuple[Modality, tuple[str, ...]]:
+    """Negated when a negation governs the effect, or the target by a trigger other than the
+    effect word itself ("eliminates knee pain" is a claim, not a negation); otherwise the
+    strongest of hypothetical > hedged > reported; else asserted."""
+    def governs(q: Qualifier, m: Mention) -> bool:
+        return q.covers(m.start, m.end)
+
+    negations = [q for q in quals if q.category == "NEGATED"]
+    for q in negations:
+        own_trigger = q.start >= effect.start and q.end <= effect.end
+        if governs(q, effect) or (target is not None and not own_trigger and governs(q, target)):
+            return "negated", (q.trigger,)
+    for category, mod in _MODALITY_ORDER:
+        hits = tuple(q.trigger for q in quals if q.category == category and (governs(q, effect) or (target and governs(q, target))))
+        if hits:
+            return mod, hits
+    return "asserted", ()
+
+
+def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon) -> list[Claim]:
+    views = sentence_views(ann)
+    main = main_intervention(ann)
+    section_of = _sections(page)
+    claims: list[Claim] = []
+    for i, view in enumerate(views):
+        effects = view.of("EFFECT")
+        if not effects:
+            continue
+        targets, condition_source = _targets(i, view, views, section_of, lexicon)
+        if not targets:
+            continue
+        intervention, source = _intervention(i, view, views, section_of, main)
+        uncertain = [m for m in view.of("CAUTION") if m.key == "uncertainty" and not m.negated]
+        text = page.text[view.sentence.start : view.sentence.end]
+        for target in targets:
+            effect = _nearest(effects, target, lexicon)
+            mod, triggers = modality(effect, target, view.qualifiers)
+            if mod == "asserted" and uncertain:
+                mod, triggers = "hedged", tuple(m.text for m in uncertain)
+            attrs = lexicon.attrs(target.label, target.key)
+            effect_class = lexicon.attrs("EFFECT", effect.key).get("class", effect.key)
+            is_condition = target.label == "CONDITION"
+            claims.append(Claim(
+                text=text,
+                start=view.sentence.start,
+                end=view.sentence.end,
+                intervention=intervention,
+                intervention_source=source,
+                effect=effect.text,
+                effect_class=str(effect_class),
+                condition=target.text if is_condition else None,
+                condition_key=target.key if is_condition else None,
+                condition_status=str(attrs.get("status", "unknown")) if is_condition else "none",
+                condition_source=condition_source if is_condition else "none",
+                body_part=None if is_condition else target.text,
+                modality=mod,
+                qualifiers=triggers,
+                systems=(str(attrs.get("system", "general")),),
+            ))
+    return claims
+
+
+def _nearest(effects: list[Mention], target: Mention, lexicon: Lexicon) -> Mention:
+    """The strongest effect close to the target ("aid in the regeneration of cartilage" ->
+    regeneration), preferring one before it; distance decides between equals."""
+    def distance(e: Mention) -> int:
+        return target.start - e.end if e.end <= target.start else e.start - target.end + 20
+
+    nearest = min(distance(e) for e in effects)
+    close = [e for e in effects if distance(e) <= nearest + 60]
+    return max(close, key=lambda e: (int(lexicon.attrs("EFFECT", e.key).get("strength", 1)), -distance(e)))
+
+
+def _sections(page: Page) -> list[int]:
+    """For each block, the index of the heading block that opens its section (-1 if none)."""
+    out, current = [], -1
+    for i, block in enumerate(page.blocks):
+        if block.kind in {"heading", "title"}:
+            current = i
+        out.append(current)
+    return out
+
+
+def _context(i: int, views: list[SentenceView], section_of: list[int]) -> list[SentenceView]:
+    """Earlier sentences of the same section (nearest first), and the section heading."""
+    section = section_of[views[i].sentence.block] if views[i].sentence.block >= 0 else -1
+    out = []
+    for j in range(i - 1, max(i - 1 - CONTEXT_SENTENCES, -1), -1):
+        block = views[j].sentence.block
+        if block < 0 or section_of[block] != section:
+            break
+        out.append(views[j])
+    if section >= 0:
+        out.extend(v for v in views[max(0, i - 12) : i] if v.sentence.block == section)
+    return out
+
+
+def _targets(
+    i: int, view: SentenceView, views: list[SentenceView], section_of: list[int], lexicon: Lexicon
+) -> tuple[list[Mention], str]:
+    conditions = _specific(view.of("CONDITION"))
+    if conditions:
+        return conditions, "explicit"
+    context = _context(i, views, section_of)
+    if view.of("CONDITION_ANAPHOR"):
+        for earlier in context:
+            found = _dedupe([c for c in earlier.of("CONDITION") if c.key not in GENERIC_CONDITIONS])
+            if found:
+                return found, "context"
+    body = _dedupe(view.of("BODY_PART"))
+    if body:
+        systems = {lexicon.attrs("BODY_PART", b.key).get("system") for b in body} - GENERIC_SYSTEMS
+        for earlier in context:
+            found = [c for c in _specific(earlier.of("CONDITION"))
+                     if lexicon.attrs("CONDITION", c.key).get("system") in systems]
+            if found:
+                return found, "context"
+        return body, "none"
+    return [], "none"
+
+
+def _specific(conditions: list[Mention]) -> list[Mention]:
+    """Named conditions, one per key; generic words ("conditions", "injuries") only when the
+    sentence names nothing more specific."""
+    specific = [c for c in conditions if c.key not in GENERIC_CONDITIONS]
+    return _dedupe(specific or conditions)
+
+
+def _dedupe(mentions: list[Mention]) -> list[Mention]:
+    seen: dict[str, Mention] = {}
+    for m in mentions:
+        seen.setdefault(" ".join(m.text.lower().split()), m)
+    return list(seen.values())
+
+
+def _intervention(
+    i: int, view: SentenceView, views: list[SentenceView], section_of: list[int], main: tuple[str, str] | None
+) -> tuple[str | None, str]:
+    explicit = view.of("INTERVENTION")
+    if explicit:
+        return explicit[0].text.lower(), "explicit"
+    if view.of("ANAPHOR") and main:
+        return main[1], "anaphora"
+    for earlier in _context(i, views, section_of):
+        named = earlier.of("INTERVENTION")
+        if named:
+            return named[0].text.lower(), "context"
+        if earlier.of("ANAPHOR") and main:
+            return main[1], "context"
+    return None, "none"
+
+
+def extract_cautions(page: Page, ann: Annotations) -> list[Caution]:
+    """Cautions that are not negated, one per category and sentence."""
+    views = sentence_views(ann)
+    out: list[Caution] = []
+    for view in views:
+        seen: set[str] = set()
+        for m in view.of("CAUTION"):
+            if m.negated or m.key in seen:
+                continue
+            seen.add(m.key)
+            out.append(Caution(m.key, m.text, m.start, m.end, page.text[view.sentence.start : view.sentence.end]))
+    return out

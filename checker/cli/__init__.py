@@ -1,0 +1,33 @@
+"""The command line: thin wrappers over library functions. Exit codes: 0 ok, 1 findings at or
+above the threshold (ci), 2 usage, configuration or input error."""
+
+from __future__ import annotations
+
+import sys
+
+from checker.cli.app import app
+
+
+def main() -> None:
+    from checker.errors import CheckerError
+
+    try:
+        app(standalone_mode=False, prog_name="checker")
+    except CheckerError as exc:
+        print(f"checker: error: {exc}", file=sys.stderr)
+        sys.exit(exc.exit_code)
+    except KeyboardInterrupt:
+        print("checker: interrupted", file=sys.stderr)
+        sys.exit(130)
+    except SystemExit:
+        raise
+    except Exception as exc:  # click usage errors and anything unforeseen: one line, never a traceback
+        import click
+
+        if isinstance(exc, click.exceptions.ClickException):
+            exc.show()
+            sys.exit(2)
+        if isinstance(exc, click.exceptions.Abort):
+            sys.exit(130)
+        print(f"checker: internal error: {type(exc).__name__}: {exc} (please report it)", file=sys.stderr)
+        sys.exit(2)

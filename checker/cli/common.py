@@ -1,0 +1,19 @@
+"""Options shared by commands, and building an Analyzer from them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+PacksOpt = Annotated[list[Path] | None, typer.Option("--packs", help="Also load the rule pack(s) in this folder (repeatable).")]
+DisableOpt = Annotated[list[str] | None, typer.Option("--disable", help="Disable a rule, by id or name, or a whole pack (repeatable).")]
+
+
+def make_analyzer(packs: list[Path] | None = None, disable: list[str] | None = None, severity: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
+    from checker.analyze import Analyzer
+    from checker.engine import load_ruleset
+
+    ruleset = load_ruleset(extra_pack_dirs=packs or (), disabled=disable or (), severity=severity)  # type: ignore[arg-type]
+    return Analyzer(ruleset=ruleset)

@@ -1,0 +1,60 @@
+"""The rule engine: run every rule's evaluator over a page and explain each hit as a Finding."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+
+from checker.engine.kinds import EVALUATORS, Hit, PageContext
+from checker.engine.loader import DocMatchers, Rule, RuleSet, load_ruleset
+from checker.types import Explanation, Finding
+
+__all__ = ["evaluate", "PageContext", "RuleSet", "Rule", "DocMatchers", "load_ruleset"]
+
+log = logging.getLogger(__name__)
+
+
+class _Fields(defaultdict[str, str]):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _finding(rule: Rule, hit: Hit) -> Finding:
+    fields = _Fields(str, {"match": hit.match, **hit.fields})
+    try:
+        message = rule.message.format_map(fields)
+    except (ValueError, IndexError):
+        message = rule.message
+    return Finding(
+        rule=rule.id,
+        name=rule.name,
+        pack=rule.pack,
+        severity=hit.severity or rule.severity,
+        confidence=rule.confidence,
+        message=message,
+        start=hit.start,
+        end=hit.end,
+        match=hit.match,
+        explanation=Explanation(why=rule.why, modifiers=hit.modifiers, contribution=0.0, source=rule.references[0]),
+        references=rule.references,
+    )
+
+
+def evaluate(ctx: PageContext, ruleset: RuleSet) -> list[Finding]:
+    """All findings, sorted by (start, rule id). A rule that crashes becomes one
+    internal-error finding for that rule and page; the other rules still run."""
+    findings: list[Finding] = []
+    for rule in ruleset.rules:
+        try:
+            findings.extend(_finding(rule, hit) for hit in EVALUATORS[rule.kind](rule, ctx))
+        except Exception as exc:  # a broken rule must not abort the page
+            log.warning("rule %s failed on %s: %s", rule.id, ctx.page.source, exc)
+            findings.append(Finding(
+                rule=rule.id, name="internal-error", pack=rule.pack, severity="low", confidence=0.0,
+                message=f"rule {rule.id} failed on this page: {type(exc).__name__}: {exc}",
+                start=0, end=0, match="",
+                explanation=Explanation(why="The rule raised an error; it was skipped for this page.",
+                                        modifiers=(), contribution=0.0, source=rule.path),
+            ))
+    findings.sort(key=lambda f: (f.start, f.rule, f.end))
+    return findings

@@ -1,0 +1,332 @@
+"""One small evaluator per rule kind: (rule, page context) -> hits. Pure functions over plain data."""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from checker.claims import SentenceView
+from checker.engine.loader import Rule
+from checker.engine.schema import Selector
+from checker.lexicon import Lexicon
+from checker.nlp.pipeline import Annotations
+from checker.safe_regex import compile_regex
+from checker.types import Caution, Claim, Page, Severity, lower_severity
+
+_CAUTION_CATEGORIES_FOR_SENTENCE = {"risk", "uncertainty", "regulatory"}
+_WORD = re.compile(r"\b\w[\w'’-]*\b")
+
+
+@dataclass(frozen=True)
+class PageContext:
+    page: Page
+    ann: Annotations
+    views: list[SentenceView]
+    claims: list[Claim]
+    cautions: list[Caution]
+    lexicon: Lexicon
+    word_count: int
+
+    @cached_property
+    def _sentence_starts(self) -> list[int]:
+        return [v.sentence.start for v in self.views]
+
+    def view_at(self, offset: int) -> tuple[int, SentenceView | None]:
+        i = bisect_right(self._sentence_starts, offset) - 1
+        if i >= 0 and offset < self.views[i].sentence.end:
+            return i, self.views[i]
+        return -1, None
+
+    @cached_property
+    def main_blocks(self) -> list[int]:
+        return [i for i, b in enumerate(self.page.blocks) if b.region == "main"]
+
+
+@dataclass(frozen=True)
+class Hit:
+    start: int
+    end: int
+    match: str
+    fields: dict[str, str] = field(default_factory=dict)
+    severity: Severity | None = None  # set when a modifier changed it
+    modifiers: tuple[str, ...] = ()
+
+
+Evaluator = Callable[[Rule, PageContext], Iterator[Hit]]
+
+
+# --- text matches: phrase, pattern, regex share the context filter ---------------------------
+
+def hit_modality(view: SentenceView, start: int, end: int) -> dict[str, str]:
+    """Categories of the qualifiers that govern [start, end), with their trigger words."""
+    found: dict[str, str] = {}
+    for q in view.qualifiers:
+        if q.covers(start, end) and not (q.start < end and start < q.end):
+            found.setdefault(q.category, q.trigger)
+    return found
+
+
+def contextual(rule: Rule, ctx: PageContext, spans: Iterator[tuple[int, int]]) -> Iterator[Hit]:
+    c = rule.context
+    seen_sentences: set[int] = set()
+    last = set(ctx.main_blocks[-c.last_blocks :]) if c.last_blocks else None
+    unless = (
+        compile_regex(r"\b(?:" + "|".join(re.escape(p) for p in c.unless_sentence_has) + r")\b")
+        if c.unless_sentence_has else None
+    )
+    for start, end in sorted(spans):
+        i, view = ctx.view_at(start)
+        if view is None:
+            continue
+        block = ctx.page.blocks[view.sentence.block] if view.sentence.block >= 0 else None
+        if block is not None and block.region not in c.region:
+            continue
+        if last is not None and view.sentence.block not in last:
+            continue
+        if c.sentence_has and not {m.label for m in view.mentions} & set(c.sentence_has):
+            continue
+        if unless is not None and unless.search(ctx.page.text[view.sentence.start : view.sentence.end]):
+            continue
+        mods = hit_modality(view, start, end)
+        states = {
+            "negated": "NEGATED" in mods,
+            "hypothetical": "HYPOTHETICAL" in mods,
+            "hedged": "HEDGE" in mods,
+            "reported": "REPORTED" in mods or "TESTIMONIAL" in mods,
+            "caution_sentence": any(
+                m.label == "CAUTION" and m.key in _CAUTION_CATEGORIES_FOR_SENTENCE and not m.negated
+                for m in view.mentions
+            ),
+        }
+        if any(states[s] for s in c.skip):
+            continue
+        severity, modifiers = None, ()
+        if states["hedged"]:
+            if c.hedged == "skip":
+                continue
+            if c.hedged == "downgrade" and rule.severity != "low":
+                severity = lower_severity(rule.severity)
+                modifiers = (f"hedged by {mods['HEDGE']!r}: severity {rule.severity} -> {severity}",)
+        if c.once_per_sentence:
+            if i in seen_sentences:
+                continue
+            seen_sentences.add(i)
+        yield Hit(start, end, ctx.page.text[start:end], severity=severity, modifiers=modifiers)
+
+
+def eval_matched(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
+    """phrase and pattern rules: their matches were collected in the spaCy pass."""
+    yield from contextual(rule, ctx, iter(ctx.ann.rule_matches.get(rule.id, ())))
+
+
+def eval_regex(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
+    m = rule.match
+    spans = (
+        (hit.start(), hit.end())
+        for rx in m.regex  # type: ignore[attr-defined]
+        for hit in compile_regex(rx, ignore_case=m.ignore_case).finditer(ctx.page.text)  # type: ignore[attr-defined]
+        if hit.end() > hit.start()
+    )
+    yield from contextual(rule, ctx, spans)
+
+
+# --- claims ----------------------------------------------------------------------------------
+
+def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
+    m = rule.match
+    seen: set[int] = set()
+    for claim in ctx.claims:
+        if claim.modality not in m.modality:  # type: ignore[attr-defined]
+            continue
+        if m.require_intervention and not claim.intervention:  # type: ignore[attr-defined]
+            continue
+        if m.effect_classes and claim.effect_class not in m.effect_classes:  # type: ignore[attr-defined]
+            continue
+        if claim.condition_status not in m.condition_status:  # type: ignore[attr-defined]
+            continue
+        if m.condition_categories:  # type: ignore[attr-defined]
+            category = ctx.lexicon.attrs("CONDITION", claim.condition_key or "").get("category")
+            if category not in m.condition_categories:  # type: ignore[attr-defined]
+                continue
+        if claim.start in seen:
+            continue
+        severity, modifiers = None, ()
+        if claim.modality == "hedged":
+            if rule.context.hedged == "skip":
+                continue
+            if rule.context.hedged == "downgrade" and rule.severity != "low":
+                severity = lower_severity(rule.severity)
+                modifiers = (f"hedged by {', '.join(repr(q) for q in claim.qualifiers[:2])}: severity {rule.severity} -> {severity}",)
+        if claim.modality == "reported":
+            modifiers += (f"reported ({', '.join(repr(q) for q in claim.qualifiers[:2])}): a report used as evidence still counts",)
+        seen.add(claim.start)
+        target = claim.condition or claim.body_part or ""
+        yield Hit(
+            claim.start, claim.end, f"{claim.effect} … {target}",
+            fields={"intervention": claim.intervention or "the treatment", "effect": claim.effect,
+                    "target": target, "condition": claim.condition or target, "modality": claim.modality,
+                    "status": claim.condition_status.replace("_", " ")},
+            severity=severity, modifiers=modifiers,
+        )
+
+
+# --- document-level kinds --------------------------------------------------------------------
+
+def eval_absence(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
+    m = rule.match
+    relevant = [c for c in ctx.claims if c.modality != "negated" and c.condition_status in m.claim_status]  # type: ignore[attr-defined]
+    if len(relevant) < m.min_claims:  # type: ignore[attr-defined]
+        return
+    if any(c.category in m.cautions for c in ctx.cautions):  # type: ignore[attr-defined]
+        return
+    anchor = relevant[0] if relevant else None
+    start, end = (anchor.start, anchor.end) if anchor else (0, 0)
+    yield Hit(start, end, "", fields={"count": str(len(relevant)), "missing": ", ".join(m.cautions)})  # type: ignore[attr-defined]
+
+
+def eval_link(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
+    m = rule.match
+    last = set(ctx.main_blocks[-m.last_blocks :]) if m.last_blocks else None  # type: ignore[attr-defined]
+    starts = [b.start for b in ctx.page.blocks]
+    anchor_rx = compile_regex(m.anchor_regex) if m.anchor_regex else None  # type: ignore[attr-defined]
+    href_rx = compile_regex(m.href_regex) if m.href_regex else None  # type: ignore[attr-defined]
+    phrases = [p.lower() for p in m.anchor_phrases]  # type: ignore[attr-defined]
+    for link in ctx.page.links:
+        if link.region not in m.region:  # type: ignore[attr-defined]
+            continue
+        if m.external_only and not link.href.lower().startswith(("http://", "https://", "//")):  # type: ignore[attr-defined]
+            continue
+        if last is not None and bisect_right(starts, link.start) - 1 not in last:
+            continue
+        text = " ".join(link.text.lower().split())
+        if len(text.split()) < m.min_anchor_words:  # type: ignore[attr-defined]
+            continue
+        if phrases and not any(p in text for p in phrases):
+            continue
+        if anchor_rx is not None and not anchor_rx.search(link.text):
+            continue
+        if href_rx is not None and not href_rx.search(link.href):
+            continue
+        yield Hit(link.start, link.end, link.text, fields={"href": link.href})
+
+
+def _words(text: str) -> int:
+    return len(_WORD.findall(text))
+
+
+def eval_metric(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
+    m = rule.match
+    metric, threshold = m.metric, m.threshold  # type: ignore[attr-defined]
+    words = max(ctx.word_count, 1)
+    if ctx.word_count < m.min_words:  # type: ignore[attr-defined]
+        return
+    text = ctx.page.text
+    value: float
+    where: tuple[int, int] = (0, 0)
+    shown = ""
+    if metric in {"term_density", "term_repeat"}:
+        counts: Counter[str] = Counter()
+        firsts: dict[str, tuple[int, int]] = {}
+        if m.terms:  # type: ignore[attr-defined]
+            rx = compile_regex(r"\b(?:" + "|".join(re.escape(t) for t in m.terms) + r")\b")  # type: ignore[attr-defined]
+            for hit in rx.finditer(text):
+                key = hit.group(0).lower()
+                counts[key] += 1
+                firsts.setdefault(key, (hit.start(), hit.end()))
+        else:
+            for mention in ctx.ann.mentions:
+                if mention.label == "INTERVENTION" and len(mention.text.split()) >= 2:
+                    key = " ".join(mention.text.lower().split())
+                    counts[key] += 1
+                    firsts.setdefault(key, (mention.start, mention.end))
+        if not counts:
+            return
+        if metric == "term_density":
+            value = 100 * sum(counts.values()) / words
+            shown = ", ".join(k for k, _ in counts.most_common(4))
+            where = min(firsts.values())
+        else:
+            top, n = counts.most_common(1)[0]
+            value = 100 * n / words
+            shown, where = f"“{top}” ×{n}", firsts[top]
+    elif metric == "exclamations":
+        runs = list(re.finditer(r"!{2,}", text))
+        value = len(runs)
+        if runs:
+            where, shown = (runs[0].start(), runs[0].end()), runs[0].group(0)
+    elif metric == "caps_words":
+        caps = [w for w in re.finditer(r"\b[A-Z]{4,}\b", text) if w.group(0) not in _ACRONYMS]
+        value = 100 * len(caps) / words
+        if caps:
+            where, shown = (caps[0].start(), caps[0].end()), ", ".join(dict.fromkeys(w.group(0) for w in caps[:5]))
+    else:  # distinct_systems
+        claims = [c for c in ctx.claims if c.modality != "negated" and c.condition_status == "not_approved" and c.intervention]
+        systems = sorted({s for c in claims for s in c.systems} - {"general"})
+        value = len(systems)
+        if claims:
+            where, shown = (claims[0].start, claims[0].end), ", ".join(systems)
+    if value >= threshold:
+        yield Hit(where[0], where[1], shown, fields={"value": f"{value:.1f}" if value % 1 else f"{int(value)}", "detail": shown})
+
+
+_ACRONYMS = {"COPD", "HSCT", "NAFLD", "NASH", "ARDS", "GVHD", "SCID", "USDA", "HIPAA", "MSCS", "HSCS", "COVID", "FAQS", "CMS"}
+
+
+def _units(ctx: PageContext, within: str) -> list[tuple[int, int]]:
+    if within == "document":
+        return [(0, len(ctx.page.text))]
+    if within == "block":
+        return [(b.start, b.end) for b in ctx.page.blocks]
+    return [(v.sentence.start, v.sentence.end) for v in ctx.views]
+
+
+def _selector_hits(sel: Selector, ctx: PageContext) -> list[tuple[int, int]]:
+    hits: list[tuple[int, int]] = []
+    text = ctx.page.text
+    if sel.phrases:
+        rx = compile_regex(r"\b(?:" + "|".join(re.escape(p) for p in sel.phrases) + r")\b")
+        hits += [(h.start(), h.end()) for h in rx.finditer(text)]
+    for pattern in sel.regex:
+        hits += [(h.start(), h.end()) for h in compile_regex(pattern).finditer(text)]
+    if sel.labels:
+        hits += [(mm.start, mm.end) for mm in ctx.ann.mentions if mm.label in sel.labels and not mm.negated]
+    if sel.cautions:
+        hits += [(c.start, c.end) for c in ctx.cautions if c.category in sel.cautions]
+    if sel.claims:
+        hits += [(c.start, c.end) for c in ctx.claims if c.condition_status in sel.claims and c.modality != "negated"]
+    return sorted(hits)
+
+
+def eval_conditional(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
+    m = rule.match
+    when = _selector_hits(m.when, ctx)  # type: ignore[attr-defined]
+    if not when:
+        return
+    present = _selector_hits(m.and_present, ctx) if m.and_present else None  # type: ignore[attr-defined]
+    absent = _selector_hits(m.and_absent, ctx) if m.and_absent else None  # type: ignore[attr-defined]
+    for lo, hi in _units(ctx, m.within):  # type: ignore[attr-defined]
+        inside = [h for h in when if lo <= h[0] < hi]
+        if not inside:
+            continue
+        if present is not None and not any(lo <= h[0] < hi for h in present):
+            continue
+        if absent is not None and any(lo <= h[0] < hi for h in absent):
+            continue
+        start, end = inside[0]
+        yield Hit(start, end, ctx.page.text[start:end])
+
+
+EVALUATORS: dict[str, Evaluator] = {
+    "phrase": eval_matched,
+    "pattern": eval_matched,
+    "regex": eval_regex,
+    "claim": eval_claim,
+    "absence": eval_absence,
+    "link": eval_link,
+    "metric": eval_metric,
+    "conditional": eval_conditional,
+}

@@ -1,0 +1,210 @@
+"""Discover, validate and compile rule packs. A pack is a folder with pack.yml and one YAML file
+per rule. Every problem is a RuleFileError naming the file and the key."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from spacy.errors import MatchPatternError
+from spacy.language import Language
+from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokens import Doc
+
+from checker.engine.schema import MATCH_MODELS, PackModel, RuleModel, Strict
+from checker.errors import RuleFileError
+from checker.lexicon import _load_yaml, validation_error
+from checker.paths import packs_dir
+from checker.safe_regex import compile_regex
+from checker.types import Severity
+
+# Token attributes a blank pipeline never sets: a pattern using them would silently never match.
+_UNSET_ATTRS = {"LEMMA", "POS", "TAG", "DEP", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID", "SENT_START", "IS_SENT_START"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    pack: str
+    kind: str
+    severity: Severity
+    confidence: float
+    message: str
+    rationale: str
+    references: tuple[str, ...]
+    match: Strict
+    context: Any
+    weight: float
+    path: str
+    aliases: tuple[str, ...] = ()
+    taxonomy: str | None = None
+
+    @property
+    def why(self) -> str:
+        return self.rationale.strip().split("\n\n")[0].replace("\n", " ")
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    rules: tuple[Rule, ...]
+    packs: dict[str, PackModel] = field(default_factory=dict)
+
+    def get(self, rule_id: str) -> Rule | None:
+        return next((r for r in self.rules if r.id == rule_id or rule_id in r.aliases or r.name == rule_id), None)
+
+    def by_kind(self, kind: str) -> list[Rule]:
+        return [r for r in self.rules if r.kind == kind]
+
+
+def builtin_pack_dirs() -> list[Path]:
+    return sorted(p for p in packs_dir().iterdir() if (p / "pack.yml").is_file())
+
+
+def load_rule_file(path: Path, pack: PackModel) -> Rule:
+    data = _load_yaml(path)
+    if not isinstance(data, dict):
+        raise RuleFileError("a rule file must be a mapping", path=str(path))
+    try:
+        model = RuleModel.model_validate(data)
+    except ValidationError as exc:
+        raise validation_error(exc, path) from None
+    if not model.id.startswith(pack.prefix):
+        raise RuleFileError(f"id must start with the pack prefix {pack.prefix!r}", path=str(path), key="id")
+    try:
+        match = MATCH_MODELS[model.kind].model_validate(model.match)
+    except ValidationError as exc:
+        err = validation_error(exc, path)
+        raise RuleFileError(err.detail, path=str(path), key=f"match.{err.key}") from None
+    _check_match(model.kind, match, path)
+    return Rule(
+        id=model.id, name=model.name, pack=pack.name, kind=model.kind, severity=model.severity,
+        confidence=model.confidence, message=model.message, rationale=model.rationale,
+        references=tuple(model.references), match=match, context=model.context, weight=model.weight,
+        path=str(path), aliases=tuple(model.aliases), taxonomy=model.taxonomy,
+    )
+
+
+def _check_match(kind: str, match: Any, path: Path) -> None:
+    where = str(path)
+    if kind == "regex":
+        for i, rx in enumerate(match.regex):
+            compile_regex(rx, ignore_case=match.ignore_case, path=where, key=f"match.regex.{i}")
+    elif kind == "pattern":
+        for i, pattern in enumerate(match.patterns):
+            for j, token in enumerate(pattern):
+                unset = _UNSET_ATTRS & {str(k).upper() for k in token}
+                if unset:
+                    raise RuleFileError(
+                        f"uses {sorted(unset)}, which spacy.blank('en') never sets", path=where, key=f"match.patterns.{i}.{j}"
+                    )
+        _validate_patterns(match.patterns, where)
+    elif kind == "link":
+        for key in ("anchor_regex", "href_regex"):
+            if getattr(match, key):
+                compile_regex(getattr(match, key), path=where, key=f"match.{key}")
+    elif kind == "conditional":
+        for part in ("when", "and_present", "and_absent"):
+            sel = getattr(match, part)
+            for i, rx in enumerate(sel.regex if sel else []):
+                compile_regex(rx, path=where, key=f"match.{part}.regex.{i}")
+        if not (match.and_present or match.and_absent):
+            raise RuleFileError("needs and_present or and_absent", path=where, key="match")
+
+
+def _validate_patterns(patterns: list[list[dict[str, object]]], where: str) -> None:
+    import spacy
+
+    matcher = Matcher(spacy.blank("en").vocab, validate=True)
+    for i, pattern in enumerate(patterns):
+        try:
+            matcher.add(f"p{i}", [pattern])
+        except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
+            message = " ".join(str(exc).split())[:300]
+            raise RuleFileError(f"bad token pattern: {message}", path=where, key=f"match.patterns.{i}") from None
+
+
+def load_pack(directory: Path) -> tuple[PackModel, list[Rule]]:
+    manifest = directory / "pack.yml"
+    if not manifest.is_file():
+        raise RuleFileError("not a rule pack (no pack.yml)", path=str(directory))
+    try:
+        pack = PackModel.model_validate(_load_yaml(manifest))
+    except ValidationError as exc:
+        raise validation_error(exc, manifest) from None
+    rules = [load_rule_file(p, pack) for p in sorted(directory.glob("*.yml")) if p.name != "pack.yml"]
+    return pack, rules
+
+
+def load_ruleset(
+    *,
+    pack_dirs: Iterable[Path] | None = None,
+    extra_pack_dirs: Iterable[Path] = (),
+    disabled: Iterable[str] = (),
+    severity: dict[str, Severity] | None = None,
+    only_packs: Iterable[str] | None = None,
+) -> RuleSet:
+    """The built-in packs (or `pack_dirs`), plus users' packs; minus disabled rules or packs;
+    with severity overrides. Ids must be unique across all packs."""
+    dirs = list(pack_dirs) if pack_dirs is not None else builtin_pack_dirs()
+    dirs += list(extra_pack_dirs)
+    packs: dict[str, PackModel] = {}
+    rules: list[Rule] = []
+    seen: dict[str, str] = {}
+    for directory in dirs:
+        pack, pack_rules = load_pack(Path(directory))
+        if pack.name in packs:
+            raise RuleFileError(f"pack name {pack.name!r} is used twice", path=str(directory), key="name")
+        packs[pack.name] = pack
+        for rule in pack_rules:
+            for ident in (rule.id, *rule.aliases):
+                if ident in seen:
+                    raise RuleFileError(f"rule id {ident} already used in {seen[ident]}", path=rule.path, key="id")
+                seen[ident] = rule.path
+            rules.append(rule)
+    off = set(disabled)
+    wanted = set(only_packs) if only_packs is not None else None
+    overrides = severity or {}
+    unknown = (off | set(overrides)) - {r.id for r in rules} - {r.name for r in rules} - set(packs)
+    if unknown:
+        raise RuleFileError(f"unknown rule or pack {sorted(unknown)[0]!r}", key="disable/severity")
+    kept = []
+    for rule in rules:
+        if rule.id in off or rule.name in off or rule.pack in off:
+            continue
+        if wanted is not None and rule.pack not in wanted:
+            continue
+        new_severity = overrides.get(rule.id) or overrides.get(rule.name) or overrides.get(rule.pack)
+        kept.append(replace(rule, severity=new_severity) if new_severity else rule)
+    kept.sort(key=lambda r: r.id)
+    return RuleSet(tuple(kept), packs)
+
+
+class DocMatchers:
+    """All phrase rules in one PhraseMatcher per attribute, all pattern rules in one Matcher:
+    one pass over each Doc, whatever the number of rules."""
+
+    def __init__(self, nlp: Language, ruleset: RuleSet) -> None:
+        self.phrase: dict[str, PhraseMatcher] = {}
+        self.matcher = Matcher(nlp.vocab)
+        self.has_patterns = False
+        for rule in ruleset.by_kind("phrase"):
+            attr = rule.match.attr  # type: ignore[attr-defined]
+            pm = self.phrase.setdefault(attr, PhraseMatcher(nlp.vocab, attr=attr))
+            pm.add(rule.id, list(nlp.tokenizer.pipe(rule.match.phrases)))  # type: ignore[attr-defined]
+        for rule in ruleset.by_kind("pattern"):
+            self.matcher.add(rule.id, rule.match.patterns)  # type: ignore[attr-defined]
+            self.has_patterns = True
+        self.strings = nlp.vocab.strings
+
+    def __call__(self, doc: Doc) -> Iterator[tuple[str, int, int]]:
+        matchers: list[Any] = list(self.phrase.values())
+        if self.has_patterns:
+            matchers.append(self.matcher)
+        for matcher in matchers:
+            for match_id, start, end in matcher(doc):
+                span = doc[start:end]
+                yield self.strings[match_id], span.start_char, span.end_char

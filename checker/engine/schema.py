@@ -1,0 +1,142 @@
+"""The rule-file schema. Unknown keys are errors; each kind has its own `match` block."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from checker.lexicon import LABELS
+from checker.types import MODALITIES
+
+KINDS = ("phrase", "pattern", "regex", "claim", "absence", "link", "metric", "conditional")
+METRICS = (
+    "term_density",  # occurrences of `terms` per 100 words
+    "term_repeat",  # the most repeated of `terms`, or of 3-6-word phrases containing an INTERVENTION
+    "exclamations",  # runs of two or more "!" in the page
+    "caps_words",  # words of 4+ letters in capitals, per 100 words
+    "distinct_systems",  # organ systems the page's claims target (one product for many diseases)
+)
+Skip = Literal["negated", "hypothetical", "hedged", "reported", "caution_sentence"]
+Cautions = Literal["risk", "uncertainty", "regulatory", "pathway", "alternatives", "cost", "sources"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Context(Strict):
+    """When a text match counts. `skip`: modalities of the matched words that silence the rule
+    (a negated "cure" is not a cure claim). `hedged`: what a hedge does to a match that is not
+    skipped: lower its severity one step (default), keep it, or skip it. A hedge never raises."""
+
+    skip: list[Skip] = ["negated", "hypothetical"]
+    hedged: Literal["downgrade", "keep", "skip"] = "downgrade"
+    region: list[Literal["main", "chrome"]] = ["main", "chrome"]
+    sentence_has: list[Literal[LABELS]] = []  # type: ignore[valid-type]
+    unless_sentence_has: list[str] = []  # phrases that silence the match in their sentence
+    last_blocks: int = Field(default=0, ge=0)  # >0: only in the page's last N main blocks
+    once_per_sentence: bool = True
+
+
+class PhraseMatch(Strict):
+    phrases: list[str] = Field(min_length=1)
+    attr: Literal["NORM", "LOWER", "ORTH"] = "NORM"
+
+
+class PatternMatch(Strict):
+    patterns: list[list[dict[str, object]]] = Field(min_length=1)
+
+
+class RegexMatch(Strict):
+    regex: list[str] = Field(min_length=1)
+    ignore_case: bool = True
+
+    @field_validator("regex", mode="before")
+    @classmethod
+    def _listify(cls, v: object) -> object:
+        return [v] if isinstance(v, str) else v
+
+
+class ClaimMatch(Strict):
+    effect_classes: list[str] = []  # empty: any effect
+    condition_status: list[Literal["approved", "not_approved", "unknown", "none"]] = ["not_approved"]
+    condition_categories: list[str] = []  # empty: any
+    modality: list[Literal[MODALITIES]] = ["asserted", "reported", "hedged"]  # type: ignore[valid-type]
+    require_intervention: bool = True
+
+
+class AbsenceMatch(Strict):
+    cautions: list[Cautions] = Field(min_length=1)  # fires when none of these is credited
+    min_claims: int = Field(default=1, ge=0)  # only pages making at least this many claims
+    claim_status: list[Literal["approved", "not_approved", "unknown", "none"]] = ["not_approved", "unknown", "none"]
+
+
+class LinkMatch(Strict):
+    anchor_phrases: list[str] = []
+    anchor_regex: str | None = None
+    href_regex: str | None = None
+    region: list[Literal["main", "chrome"]] = ["main"]
+    last_blocks: int = Field(default=0, ge=0)
+    min_anchor_words: int = Field(default=0, ge=0)
+    external_only: bool = True
+
+
+class MetricMatch(Strict):
+    metric: Literal[METRICS]  # type: ignore[valid-type]
+    threshold: float
+    terms: list[str] = []
+    min_words: int = Field(default=0, ge=0)
+
+
+class Selector(Strict):
+    """Something present in a scope: phrases, regexes, entity labels, caution categories, or claims."""
+
+    phrases: list[str] = []
+    regex: list[str] = []
+    labels: list[Literal[LABELS]] = []  # type: ignore[valid-type]
+    cautions: list[Cautions] = []
+    claims: list[Literal["approved", "not_approved", "unknown", "none"]] = []
+
+
+class ConditionalMatch(Strict):
+    when: Selector
+    and_present: Selector | None = None
+    and_absent: Selector | None = None
+    within: Literal["sentence", "block", "document"] = "document"
+
+
+MATCH_MODELS: dict[str, type[Strict]] = {
+    "phrase": PhraseMatch,
+    "pattern": PatternMatch,
+    "regex": RegexMatch,
+    "claim": ClaimMatch,
+    "absence": AbsenceMatch,
+    "link": LinkMatch,
+    "metric": MetricMatch,
+    "conditional": ConditionalMatch,
+}
+
+
+class RuleModel(Strict):
+    id: Annotated[str, Field(pattern=r"^[A-Z]{2,5}\d{3}$")]
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
+    kind: Literal[KINDS]  # type: ignore[valid-type]
+    severity: Literal["high", "medium", "low"]
+    confidence: float = Field(ge=0.0, le=1.0)
+    message: str = Field(min_length=5)
+    rationale: str = Field(min_length=20)
+    references: list[Annotated[str, Field(pattern=r"^https?://\S+$")]] = Field(min_length=1)
+    match: dict[str, object]
+    context: Context = Context()
+    aliases: list[str] = []
+    weight: float = Field(default=1.0, ge=0.0, le=5.0)
+    taxonomy: str | None = None  # the row of rule-sources.md this rule implements
+    enabled: bool = True
+
+
+class PackModel(Strict):
+    name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    version: str = "1"
+    description: str = ""
+    prefix: Annotated[str, Field(pattern=r"^[A-Z]{2,5}$")]

@@ -1,0 +1,34 @@
+"""One error hierarchy. Every CheckerError maps to exit code 2 in the CLI, printed as one line."""
+
+from __future__ import annotations
+
+
+class CheckerError(Exception):
+    """Base class: a problem with the user's input, rules or configuration (exit code 2)."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, *, path: str | None = None, key: str | None = None) -> None:
+        self.path = path
+        self.key = key
+        self.detail = message
+        where = path or ""
+        if key:
+            where = f"{where}: {key}" if where else key
+        super().__init__(f"{where}: {message}" if where else message)
+
+
+class InputError(CheckerError):
+    """A file or text the checker cannot read: missing, a directory, binary, too large."""
+
+
+class RuleFileError(CheckerError):
+    """A rule pack or lexicon that does not validate; names the file and the key."""
+
+
+class ConfigError(CheckerError):
+    """A configuration file or option that does not validate."""
+
+
+class ModelError(CheckerError):
+    """A shipped model file that is missing or malformed."""

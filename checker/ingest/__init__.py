@@ -1,0 +1,78 @@
+"""ingest: a path, stdin or a string into a Page (text with blocks, links and a source map)."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from pathlib import Path
+
+from checker.errors import InputError
+from checker.ingest.decode import decode_bytes
+from checker.ingest.html import read_html
+from checker.ingest.markdown import read_markdown
+from checker.ingest.text import read_text
+from checker.types import Page
+
+__all__ = ["load_page", "page_from_text", "detect_format", "read_source"]
+
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+_HTML_EXT = {".html", ".htm", ".xhtml", ".php", ".asp", ".aspx"}
+_MD_EXT = {".md", ".markdown", ".mdown", ".mkd"}
+_HTML_SNIFF = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<!--|<div|<p[\s>]|<meta)", re.I)
+
+
+def detect_format(name: str, text: str) -> str:
+    suffix = Path(name).suffix.lower()
+    if suffix in _HTML_EXT:
+        return "html"
+    if suffix in _MD_EXT:
+        return "markdown"
+    if suffix in {".txt", ".text"}:
+        return "text"
+    return "html" if _HTML_SNIFF.match(text[:2048]) else "text"
+
+
+def read_source(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """Read a file (or '-' for stdin) as bytes, with one-line errors for the usual failures."""
+    if path == "-":
+        data = sys.stdin.buffer.read(max_bytes + 1)
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError("no such file", path=path)
+        if p.is_dir():
+            raise InputError("is a directory (scan takes files; use `checker audit` for folders)", path=path)
+        try:
+            size = p.stat().st_size
+            if size > max_bytes:
+                raise InputError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", path=path)
+            with p.open("rb") as fh:
+                data = fh.read(max_bytes + 1)
+        except PermissionError:
+            raise InputError("permission denied", path=path) from None
+        except OSError as exc:
+            raise InputError(exc.strerror or str(exc), path=path) from None
+    if len(data) > max_bytes:
+        raise InputError(f"input is over the {max_bytes:,}-byte limit", path=path)
+    return data
+
+
+def load_page(path: str | os.PathLike[str], *, format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
+    name = os.fspath(path)
+    data = read_source(name, max_bytes=max_bytes)
+    source = "<stdin>" if name == "-" else name
+    text, encoding, notes = decode_bytes(data, source=source)
+    return page_from_text(text, source=source, format=format or detect_format(name, text), encoding=encoding, notes=notes)
+
+
+def page_from_text(
+    text: str, *, source: str = "<text>", format: str = "text", encoding: str = "utf-8", notes: tuple[str, ...] = ()
+) -> Page:
+    if format == "html":
+        return read_html(text, source=source, encoding=encoding, notes=notes)
+    if format == "markdown":
+        return read_markdown(text, source=source, encoding=encoding, notes=notes)
+    if format == "text":
+        return read_text(text, source=source, encoding=encoding, notes=notes)
+    raise InputError(f"unknown format {format!r} (expected text, html or markdown)", path=source)

@@ -1,0 +1,215 @@
+"""Lexicons: the vocabulary the NLP rulers mark, loaded from rules/lexicons/*.yml and validated.
+
+An entity lexicon file has a `label` and `entries`; each entry has a stable `key`, `terms`
+(matched on token NORM, so case and curly apostrophes do not matter), `verbs` (expanded to
+their inflections, since a blank pipeline has no lemmatizer), `regex` (safe RE2), and free
+`attrs` (for conditions: approval `status`, `category`, `system` and the `source` for it).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from checker.errors import RuleFileError
+from checker.paths import lexicons_dir
+
+LABELS = (
+    "INTERVENTION", "CONDITION", "EFFECT", "BODY_PART", "PROVIDER", "REGULATOR", "CTA", "PRICE",
+    "URL", "CAUTION", "ANAPHOR", "CONDITION_ANAPHOR",
+)
+QUALIFIER_CATEGORIES = ("NEGATED", "HEDGE", "HYPOTHETICAL", "REPORTED", "AMPLIFIER", "TESTIMONIAL")
+CONDITION_STATUSES = ("approved", "not_approved", "unknown")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class EntryModel(_Strict):
+    key: str = Field(pattern=r"^[a-z0-9_]+$")
+    terms: list[str] = []
+    verbs: list[str] = []
+    regex: list[str] = []
+    attrs: dict[str, Any] = {}
+
+
+class EntityFileModel(_Strict):
+    label: Literal[LABELS]  # type: ignore[valid-type]
+    description: str = ""
+    source: str = ""
+    plurals: bool = False
+    entries: list[EntryModel]
+
+
+class QualifierEntryModel(_Strict):
+    category: Literal[QUALIFIER_CATEGORIES]  # type: ignore[valid-type]
+    terms: list[str]
+    direction: Literal["forward", "backward", "both"] = "forward"
+    max_scope: int = Field(default=12, ge=1, le=100)
+
+
+class QualifierFileModel(_Strict):
+    description: str = ""
+    terminators: list[str]
+    pseudo: list[str] = []
+    entries: list[QualifierEntryModel]
+
+
+class NegationFileModel(_Strict):
+    description: str = ""
+    termset: Literal["en", "en_clinical", "en_clinical_sensitive"] = "en_clinical"
+    pseudo_negations: list[str] = []
+    preceding_negations: list[str] = []
+    following_negations: list[str] = []
+    termination: list[str] = []
+    remove: list[str] = []
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    label: str
+    key: str
+    terms: tuple[str, ...]
+    regex: tuple[str, ...]
+    attrs: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    entries: tuple[Entry, ...]
+    qualifiers: QualifierFileModel
+    negation: dict[str, list[str]]
+    files: tuple[str, ...] = ()
+    by_key: dict[tuple[str, str], Entry] = field(default_factory=dict)
+
+    def attrs(self, label: str, key: str) -> dict[str, Any]:
+        entry = self.by_key.get((label, key))
+        return entry.attrs if entry else {}
+
+    def labelled(self, label: str) -> tuple[Entry, ...]:
+        return tuple(e for e in self.entries if e.label == label)
+
+
+_SIBILANT = re.compile(r"(s|x|z|ch|sh)$")
+_CONSONANT_Y = re.compile(r"[^aeiou]y$")
+
+
+def inflect_verb(lemma: str) -> list[str]:
+    """Regular inflections of the verb that opens `lemma` ("wipe out" -> "wiped out"…).
+    Irregular forms are listed as terms in the lexicon instead."""
+    word, *tail = lemma.split(" ")
+    suffix = " " + " ".join(tail) if tail else ""
+    if word.endswith("e"):
+        forms = [word, word + "s", word + "d", word[:-1] + "ing"]
+    elif _CONSONANT_Y.search(word):
+        forms = [word, word[:-1] + "ies", word[:-1] + "ied", word + "ing"]
+    elif _SIBILANT.search(word):
+        forms = [word, word + "es", word + "ed", word + "ing"]
+    else:
+        forms = [word, word + "s", word + "ed", word + "ing"]
+    return [f + suffix for f in forms]
+
+
+def pluralize(term: str) -> str:
+    *head, word = term.split(" ")
+    if not word[-1:].isalpha() or word.isupper() or word.endswith("s"):
+        return term
+    if _CONSONANT_Y.search(word):
+        plural = word[:-1] + "ies"
+    elif _SIBILANT.search(word):
+        plural = word + "es"
+    else:
+        plural = word + "s"
+    return " ".join([*head, plural])
+
+
+def _load_yaml(path: Path) -> Any:
+    try:
+        with path.open(encoding="utf-8") as fh:
+            return yaml.safe_load(fh)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "YAML"
+        raise RuleFileError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=str(path), key=where) from None
+    except OSError as exc:
+        raise RuleFileError(exc.strerror or str(exc), path=str(path)) from None
+
+
+def validation_error(exc: ValidationError, path: Path) -> RuleFileError:
+    err = exc.errors()[0]
+    key = ".".join(str(p) for p in err["loc"]) or "(top level)"
+    msg = err["msg"]
+    if err["type"] == "extra_forbidden":
+        msg = "unknown key"
+    return RuleFileError(msg, path=str(path), key=key)
+
+
+def load_lexicon(directory: Path | None = None) -> Lexicon:
+    directory = directory or lexicons_dir()
+    return _load_lexicon_cached(str(directory))
+
+
+@cache
+def _load_lexicon_cached(directory: str) -> Lexicon:
+    root = Path(directory)
+    entries: list[Entry] = []
+    qualifiers: QualifierFileModel | None = None
+    negation = NegationFileModel()
+    files = sorted(root.glob("*.yml"))
+    for path in files:
+        data = _load_yaml(path)
+        try:
+            if path.stem == "qualifiers":
+                qualifiers = QualifierFileModel.model_validate(data)
+            elif path.stem == "negation":
+                negation = NegationFileModel.model_validate(data)
+            else:
+                model = EntityFileModel.model_validate(data)
+                entries.extend(_entries(model, path))
+        except ValidationError as exc:
+            raise validation_error(exc, path) from None
+    if qualifiers is None:
+        raise RuleFileError("qualifiers.yml is missing", path=str(root))
+    by_key = {(e.label, e.key): e for e in entries}
+    return Lexicon(tuple(entries), qualifiers, _negation_termset(negation), tuple(str(f) for f in files), by_key)
+
+
+def _entries(model: EntityFileModel, path: Path) -> list[Entry]:
+    from checker.safe_regex import compile_regex
+
+    out = []
+    seen: set[str] = set()
+    for i, e in enumerate(model.entries):
+        if e.key in seen:
+            raise RuleFileError(f"duplicate key {e.key!r}", path=str(path), key=f"entries.{i}.key")
+        seen.add(e.key)
+        if model.label == "CONDITION" and e.attrs.get("status") not in CONDITION_STATUSES:
+            raise RuleFileError(f"status must be one of {CONDITION_STATUSES}", path=str(path), key=f"entries.{i}.attrs.status")
+        for j, rx in enumerate(e.regex):
+            compile_regex(rx, path=str(path), key=f"entries.{i}.regex.{j}")
+        terms = list(e.terms)
+        for verb in e.verbs:
+            terms.extend(inflect_verb(verb))
+        if model.plurals:
+            terms.extend(pluralize(t) for t in e.terms)
+        out.append(Entry(model.label, e.key, tuple(dict.fromkeys(terms)), tuple(e.regex), dict(e.attrs)))
+    return out
+
+
+def _negation_termset(model: NegationFileModel) -> dict[str, list[str]]:
+    from negspacy.termsets import termset
+
+    base = termset(model.termset).get_patterns()
+    removed = set(model.remove)
+    merged: dict[str, list[str]] = {}
+    for key in ("pseudo_negations", "preceding_negations", "following_negations", "termination"):
+        terms = [t for t in base[key] if t not in removed] + list(getattr(model, key))
+        merged[key] = list(dict.fromkeys(terms))
+    return merged

@@ -1,0 +1,140 @@
+"""The one place that knows the pipeline's order, and the pass from a Page to plain annotations."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+
+import spacy
+from spacy.language import Language
+from spacy.tokens import Doc
+
+import negspacy.negation  # noqa: F401  (registers the "negex" factory)
+
+from checker.nlp import components  # noqa: F401  (registers our factories)
+from checker.nlp.components import ENT_KEY, QUAL_KEY
+from checker.types import Mention, Page, Qualifier, Sentence
+
+CHUNK_CHARS = 100_000  # well under spaCy's max_length; long pages are processed whole, in chunks
+
+DocMatcher = Callable[[Doc], Iterable[tuple[str, int, int]]]  # doc -> (rule id, start char, end char)
+
+
+@cache
+def build_nlp(lexicon_dir: str = "") -> Language:
+    """spacy.blank("en") + block bounds + sentencizer + entity ruler + negex + qualifiers."""
+    from checker.lexicon import load_lexicon
+    from pathlib import Path
+
+    lexicon = load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
+    nlp = spacy.blank("en")
+    nlp.add_pipe("checker_block_bounds")
+    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("checker_entities", config={"lexicon_dir": lexicon_dir})
+    nlp.add_pipe("negex", config={"neg_termset": lexicon.negation, "span_keys": [ENT_KEY]})
+    nlp.add_pipe("checker_qualifiers", config={"lexicon_dir": lexicon_dir})
+    nlp.max_length = CHUNK_CHARS * 2
+    return nlp
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """What the spaCy pass found, as plain data with offsets into Page.text."""
+
+    sentences: tuple[Sentence, ...]
+    mentions: tuple[Mention, ...]
+    qualifiers: tuple[Qualifier, ...]
+    rule_matches: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
+    tokens: int = 0
+
+
+def chunks(page: Page, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
+    """(start, end) ranges of whole blocks up to `limit` characters; an oversized block is cut
+    at whitespace (or hard at the limit) so nothing is truncated."""
+    start: int | None = None
+    end = 0
+    for block in page.blocks:
+        if block.end - block.start > limit:
+            if start is not None:
+                yield start, end
+                start = None
+            yield from _split_long(page.text, block.start, block.end, limit)
+            continue
+        if start is not None and block.end - start > limit:
+            yield start, end
+            start = None
+        if start is None:
+            start = block.start
+        end = block.end
+    if start is not None:
+        yield start, end
+
+
+def _split_long(text: str, start: int, end: int, limit: int) -> Iterator[tuple[int, int]]:
+    while end - start > limit:
+        cut = text.rfind(". ", start + limit // 2, start + limit)
+        if cut == -1:
+            cut = text.rfind(" ", start + limit // 2, start + limit)
+        cut = cut + 1 if cut != -1 else start + limit
+        yield start, cut
+        start = cut
+    if end > start:
+        yield start, end
+
+
+def analysis_text(page: Page, start: int, end: int) -> str:
+    """The chunk as the pipeline reads it: newlines inside a block become spaces (length is
+    kept, so offsets need no map); the text between blocks keeps its newlines."""
+    text = page.text
+    pieces: list[str] = []
+    cursor = start
+    first = max(bisect_right([b.start for b in page.blocks], start) - 1, 0)
+    for block in page.blocks[first:]:
+        if block.start >= end:
+            break
+        lo, hi = max(block.start, start), min(block.end, end)
+        if hi <= lo:
+            continue
+        pieces.append(text[cursor:lo])
+        pieces.append(text[lo:hi].replace("\r", " ").replace("\n", " "))
+        cursor = hi
+    pieces.append(text[cursor:end])
+    return "".join(pieces)
+
+
+def annotate(page: Page, nlp: Language, matchers: Iterable[DocMatcher] = ()) -> Annotations:
+    matchers = tuple(matchers)
+    ranges = list(chunks(page))
+    texts = (analysis_text(page, s, e) for s, e in ranges)
+    block_starts = [b.start for b in page.blocks]
+    sentences: list[Sentence] = []
+    mentions: list[Mention] = []
+    qualifiers: list[Qualifier] = []
+    rule_matches: dict[str, list[tuple[int, int]]] = {}
+    tokens = 0
+    for (base, _), doc in zip(ranges, nlp.pipe(texts, batch_size=32)):
+        tokens += len(doc)
+        for sent in doc.sents:
+            text = sent.text
+            stripped = text.strip()
+            if not stripped:
+                continue
+            lead = len(text) - len(text.lstrip())
+            s = base + sent.start_char + lead
+            sentences.append(Sentence(s, s + len(stripped), bisect_right(block_starts, s) - 1))
+        for span in doc.spans[ENT_KEY]:
+            mentions.append(Mention(span.label_, span.kb_id_, base + span.start_char, base + span.end_char,
+                                    span.text, bool(span._.negex)))
+        for span in doc.spans[QUAL_KEY]:
+            lo, hi = span._.checker_scope
+            qualifiers.append(Qualifier(span.label_, span.text, base + span.start_char, base + span.end_char,
+                                        base + lo, base + hi))
+        for matcher in matchers:
+            for rule_id, s, e in matcher(doc):
+                rule_matches.setdefault(rule_id, []).append((base + s, base + e))
+    return Annotations(
+        tuple(sentences), tuple(mentions), tuple(qualifiers),
+        {k: tuple(v) for k, v in rule_matches.items()}, tokens,
+    )

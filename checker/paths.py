@@ -1,0 +1,28 @@
+"""Where the shipped data lives: `rules/` in a source checkout, `checker/_rules` in a wheel."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+@cache
+def rules_dir() -> Path:
+    for candidate in (_PACKAGE / "_rules", _PACKAGE.parent / "rules"):
+        if (candidate / "lexicons").is_dir():
+            return candidate
+    raise FileNotFoundError("checker's rules/ directory is missing from this installation")
+
+
+def packs_dir() -> Path:
+    return rules_dir() / "packs"
+
+
+def lexicons_dir() -> Path:
+    return rules_dir() / "lexicons"
+
+
+def models_dir() -> Path:
+    return _PACKAGE / "models"

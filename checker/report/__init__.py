@@ -1,0 +1,1 @@
+"""Reporters: one module per format. Only reporters and the CLI write output."""

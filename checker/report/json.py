@@ -1,0 +1,62 @@
+"""The JSON report: a documented, versioned contract (see docs/report-schema.md)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from checker.types import Report
+
+SCHEMA = "checker.report/1"
+
+
+def to_dict(report: Report) -> dict[str, Any]:
+    page = report.page
+
+    def pos(offset: int) -> dict[str, int]:
+        line, column = page.position(offset)
+        return {"line": line, "column": column}
+
+    return {
+        "schema": SCHEMA,
+        "source": report.source,
+        "format": report.format,
+        "encoding": report.encoding,
+        "notes": list(report.notes),
+        "score": report.score,
+        "band": report.band,
+        "word_count": report.word_count,
+        "title": page.title,
+        "claims": [
+            {
+                "text": c.text, "start": c.start, "end": c.end, **pos(c.start),
+                "intervention": c.intervention, "intervention_source": c.intervention_source,
+                "effect": c.effect, "effect_class": c.effect_class,
+                "condition": c.condition, "condition_key": c.condition_key, "condition_status": c.condition_status,
+                "condition_source": c.condition_source, "body_part": c.body_part,
+                "modality": c.modality, "qualifiers": list(c.qualifiers),
+            }
+            for c in report.claims
+        ],
+        "findings": [
+            {
+                "rule": f.rule, "name": f.name, "pack": f.pack, "severity": f.severity, "confidence": f.confidence,
+                "message": f.message, "start": f.start, "end": f.end, **pos(f.start), "match": f.match,
+                "explanation": {
+                    "why": f.explanation.why, "modifiers": list(f.explanation.modifiers),
+                    "contribution": f.explanation.contribution, "source": f.explanation.source,
+                },
+                "references": list(f.references), "suppressed": f.suppressed,
+            }
+            for f in report.findings
+        ],
+        "cautions": [
+            {"category": c.category, "trigger": c.trigger, "start": c.start, "end": c.end, **pos(c.start), "sentence": c.sentence}
+            for c in report.cautions
+        ],
+        "score_breakdown": [{"kind": i.kind, "label": i.label, "points": i.points} for i in report.breakdown],
+    }
+
+
+def dumps(report: Report, *, indent: int | None = 2) -> str:
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=indent)

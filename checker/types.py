@@ -1,0 +1,219 @@
+"""Plain, frozen value types. Everything after the spaCy pass works on these, never on a Doc."""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass, field
+from typing import Literal
+
+Severity = Literal["high", "medium", "low"]
+Modality = Literal["asserted", "hedged", "negated", "hypothetical", "reported"]
+Region = Literal["main", "chrome"]
+
+SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
+MODALITIES: tuple[Modality, ...] = ("asserted", "hedged", "negated", "hypothetical", "reported")
+
+
+def severity_rank(severity: str) -> int:
+    """high=3, medium=2, low=1: larger is worse."""
+    return {"high": 3, "medium": 2, "low": 1}[severity]
+
+
+def lower_severity(severity: Severity) -> Severity:
+    return {"high": "medium", "medium": "low", "low": "low"}[severity]  # type: ignore[return-value]
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """A run of text that a sentence never crosses: paragraph, heading, list item, cell."""
+
+    start: int
+    end: int
+    kind: str = "p"  # p | heading | li | quote | cell | pre | title
+    region: Region = "main"
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    href: str
+    text: str
+    start: int
+    end: int
+    region: Region = "main"
+
+
+@dataclass(frozen=True, slots=True)
+class OffsetMap:
+    """Maps offsets in a Page's extracted text to offsets in the decoded source.
+
+    Segment i covers text[text_starts[i]:...] and begins at source offset src_starts[i];
+    inside a segment characters map one to one. Identity when both are empty.
+    """
+
+    text_starts: tuple[int, ...] = ()
+    src_starts: tuple[int, ...] = ()
+
+    def to_source(self, offset: int) -> int:
+        if not self.text_starts:
+            return offset
+        i = bisect_right(self.text_starts, offset) - 1
+        if i < 0:
+            return self.src_starts[0] if self.src_starts else 0
+        return self.src_starts[i] + (offset - self.text_starts[i])
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One input document after ingest."""
+
+    source: str
+    format: str  # text | html | markdown
+    text: str  # the text the pipeline reads; offsets in reports point into it
+    blocks: tuple[Block, ...]
+    links: tuple[Link, ...] = ()
+    title: str | None = None
+    author: str | None = None
+    date: str | None = None
+    encoding: str = "utf-8"
+    notes: tuple[str, ...] = ()  # e.g. "decoded as cp1252 (detected)"
+    source_text: str | None = None  # decoded source for HTML/Markdown (None: same as text)
+    offset_map: OffsetMap = field(default_factory=OffsetMap)
+    _line_starts: tuple[int, ...] = field(default=(), repr=False, compare=False)
+
+    def position(self, offset: int) -> tuple[int, int]:
+        """1-based (line, column) in the source file for a character offset into `text`."""
+        src = self.source_text if self.source_text is not None else self.text
+        src_offset = min(max(self.offset_map.to_source(offset), 0), len(src))
+        starts = self._line_starts or _line_starts(src)
+        line = bisect_right(starts, src_offset)
+        return line, src_offset - starts[line - 1] + 1
+
+    def with_line_index(self) -> Page:
+        src = self.source_text if self.source_text is not None else self.text
+        object.__setattr__(self, "_line_starts", _line_starts(src))
+        return self
+
+
+def _line_starts(text: str) -> tuple[int, ...]:
+    starts = [0]
+    find = text.find
+    i = find("\n")
+    while i != -1:
+        starts.append(i + 1)
+        i = find("\n", i + 1)
+    return tuple(starts)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    block: int  # index into Page.blocks
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A lexicon entity: INTERVENTION, CONDITION, EFFECT, BODY_PART, CAUTION, PRICE, URL…"""
+
+    label: str
+    key: str  # the lexicon entry's id, e.g. "multiple_sclerosis"
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Qualifier:
+    """A ConText-style modifier: its trigger and the character range it governs."""
+
+    category: str  # NEGATED | HEDGE | HYPOTHETICAL | REPORTED | AMPLIFIER | TESTIMONIAL
+    trigger: str
+    start: int
+    end: int
+    scope_start: int
+    scope_end: int
+
+    def covers(self, start: int, end: int) -> bool:
+        """True when the span lies in scope and is not the trigger itself."""
+        if start >= self.start and end <= self.end:
+            return False
+        return self.scope_start <= start < self.scope_end
+
+
+@dataclass(frozen=True, slots=True)
+class Claim:
+    text: str  # the sentence
+    start: int
+    end: int
+    intervention: str | None
+    intervention_source: str  # explicit | anaphora | page | none
+    effect: str  # the words that state the effect, e.g. "regenerate"
+    effect_class: str  # cure | regenerate | treat | relieve | …
+    condition: str | None  # as written, e.g. "knee arthritis"
+    condition_key: str | None  # knowledge-base id, e.g. "osteoarthritis"
+    condition_status: str  # approved | not_approved | unknown | none
+    condition_source: str  # explicit | context | none
+    body_part: str | None
+    modality: Modality
+    qualifiers: tuple[str, ...] = ()  # trigger words that set the modality
+    systems: tuple[str, ...] = ()  # organ systems of the condition / body part
+
+
+@dataclass(frozen=True, slots=True)
+class Caution:
+    category: str  # risk | uncertainty | regulatory | pathway | alternatives | cost | sources
+    trigger: str
+    start: int
+    end: int
+    sentence: str
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    why: str  # the rule's rationale, first paragraph
+    modifiers: tuple[str, ...]  # e.g. "hedged by 'may': severity high -> medium"
+    contribution: float  # score points this finding removed (negative) from the page
+    source: str  # where the rule comes from: its first reference
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    name: str
+    pack: str
+    severity: Severity
+    confidence: float
+    message: str
+    start: int
+    end: int
+    match: str
+    explanation: Explanation
+    references: tuple[str, ...] = ()
+    suppressed: bool = False
+    evasion: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreItem:
+    """One line of the score breakdown: a finding's penalty or a caution's credit."""
+
+    kind: str  # finding | caution | base
+    label: str
+    points: float
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    source: str
+    format: str
+    encoding: str
+    notes: tuple[str, ...]
+    word_count: int
+    score: int
+    band: str
+    claims: tuple[Claim, ...]
+    findings: tuple[Finding, ...]
+    cautions: tuple[Caution, ...]
+    breakdown: tuple[ScoreItem, ...]
+    page: Page = field(repr=False, compare=False)

@@ -1,0 +1,35 @@
+"""Shared fixtures. The pipeline is built once per test session (it takes about a second)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "seeds"
+
+
+@pytest.fixture(scope="session")
+def analyzer():
+    from checker.analyze import default_analyzer
+
+    return default_analyzer()
+
+
+@pytest.fixture(scope="session")
+def check(analyzer):
+    def run(text: str, format: str = "text"):
+        return analyzer.check_text(text, format=format)
+
+    return run
+
+
+def seed_path(prefix: str) -> Path:
+    if not SEEDS.is_dir():
+        pytest.skip("../shared/seeds is not present")
+    found = sorted(SEEDS.glob(f"{prefix}_*.txt"))
+    if not found:
+        pytest.skip(f"seed {prefix} is not present")
+    return found[0]
