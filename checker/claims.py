@@ -12,6 +12,7 @@ by a `*_source` field on the claim:
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Sequence
@@ -103,7 +104,7 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon) -> list[Claim
         uncertain = [m for m in view.of("CAUTION") if m.key == "uncertainty" and not m.negated]
         text = page.text[view.sentence.start : view.sentence.end]
         for target in targets:
-            effect = _nearest(effects, target, lexicon)
+            effect = _nearest(effects, target, lexicon, page.text)
             mod, triggers = modality(effect, target, view.qualifiers)
             if mod == "asserted" and uncertain:
                 mod, triggers = "hedged", tuple(m.text for m in uncertain)
@@ -130,11 +131,16 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon) -> list[Claim
     return claims
 
 
-def _nearest(effects: list[Mention], target: Mention, lexicon: Lexicon) -> Mention:
+_CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|however|although|though|whereas|while|yet)\b", re.I)
+
+
+def _nearest(effects: list[Mention], target: Mention, lexicon: Lexicon, text: str) -> Mention:
     """The strongest effect close to the target ("aid in the regeneration of cartilage" ->
-    regeneration), preferring one before it; distance decides between equals."""
+    regeneration), preferring one before it and in the same clause; distance decides between equals."""
     def distance(e: Mention) -> int:
-        return target.start - e.end if e.end <= target.start else e.start - target.end + 20
+        lo, hi = (e.end, target.start) if e.end <= target.start else (target.end, e.start)
+        penalty = 200 if _CLAUSE_BREAK.search(text[lo:hi]) else 0
+        return (hi - lo) + penalty + (0 if e.end <= target.start else 20)
 
     nearest = min(distance(e) for e in effects)
     close = [e for e in effects if distance(e) <= nearest + 60]
@@ -169,9 +175,9 @@ def _targets(
     i: int, view: SentenceView, views: list[SentenceView], section_of: list[int], lexicon: Lexicon
 ) -> tuple[list[Mention], str]:
     conditions = _specific(view.of("CONDITION"))
-    if conditions:
-        return conditions, "explicit"
     context = _context(i, views, section_of)
+    if conditions:
+        return conditions + _umbrella_members(conditions, context, lexicon), "explicit"
     if view.of("CONDITION_ANAPHOR"):
         for earlier in context:
             found = _dedupe([c for c in earlier.of("CONDITION") if c.key not in GENERIC_CONDITIONS])
@@ -187,6 +193,31 @@ def _targets(
                 return found, "context"
         return body, "none"
     return [], "none"
+
+
+def _umbrella_members(conditions: list[Mention], context: list[SentenceView], lexicon: Lexicon) -> list[Mention]:
+    """A claim for an umbrella term ("autoimmune diseases") right after a sentence that names its
+    members ("such as lupus and MS") is a claim for those members too: the knowledge base marks
+    umbrella entries, and members share the umbrella's category (any category for `other`)."""
+    umbrellas = [c for c in conditions if lexicon.attrs("CONDITION", c.key).get("umbrella")]
+    if not umbrellas or len(umbrellas) < len([c for c in conditions if c.key not in GENERIC_CONDITIONS]):
+        return []
+    categories = {lexicon.attrs("CONDITION", u.key).get("category") for u in umbrellas}
+    named = {c.key for c in conditions}
+    for earlier in context:
+        members = [
+            c for c in _specific(earlier.of("CONDITION"))
+            if c.key not in named and not lexicon.attrs("CONDITION", c.key).get("umbrella")
+            and ("other" in categories or categories & _categories(lexicon, c.key))
+        ]
+        if members:
+            return members
+    return []
+
+
+def _categories(lexicon: Lexicon, key: str) -> set[str]:
+    attrs = lexicon.attrs("CONDITION", key)
+    return {str(attrs.get("category")), *map(str, attrs.get("also", ()))}
 
 
 def _specific(conditions: list[Mention]) -> list[Mention]:

@@ -12,7 +12,9 @@ def main() -> None:
     from checker.errors import CheckerError
 
     try:
-        app(standalone_mode=False, prog_name="checker")
+        code = app(standalone_mode=False, prog_name="checker")  # returns typer.Exit codes here
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except CheckerError as exc:
         print(f"checker: error: {exc}", file=sys.stderr)
         sys.exit(exc.exit_code)

@@ -21,14 +21,14 @@ def decode_bytes(data: bytes, *, source: str) -> tuple[str, str, tuple[str, ...]
         if data.startswith(bom):
             text = data[len(bom) :].decode(encoding, errors="replace")
             return _clean(text), encoding, _replaced_note(text, encoding)
+    utf16 = _bomless_utf16(data) if b"\x00" in data[:4096] else None  # NULs are valid UTF-8: look first
+    if utf16:
+        text = data.decode(utf16, errors="replace")
+        return _clean(text), utf16, (f"no byte-order mark; decoded as {utf16} (detected)",)
     try:
         return _clean(data.decode("utf-8")), "utf-8", ()
     except UnicodeDecodeError:
         pass
-    utf16 = _bomless_utf16(data)
-    if utf16:
-        text = data.decode(utf16, errors="replace")
-        return _clean(text), utf16, (f"no byte-order mark; decoded as {utf16} (detected)",)
     if _looks_binary(data):
         raise InputError("binary file, not text (HTML, Markdown or plain text expected)", path=source)
     from charset_normalizer import from_bytes  # lazy: only for non-UTF-8 input

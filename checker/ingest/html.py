@@ -50,7 +50,7 @@ class _Extractor(HTMLParser):
         self.skip_depth = 0
         self.chrome_depth = 0
         self.open_link: tuple[str, int, int] | None = None  # (href, text offset, parts index)
-        self.title: str | None = None
+        self.title_parts: list[str] = []
         self.author: str | None = None
         self.date: str | None = None
         self.pending_space = False
@@ -102,7 +102,7 @@ class _Extractor(HTMLParser):
         if self.skip_depth or not data:
             return
         if self.open_counts.get("title"):
-            self.title = ((self.title or "") + data).strip() or None
+            self.title_parts.append(data)
         collapsed = _SPACE.sub(" ", data)
         if collapsed.strip() == "":
             if self.block_start is not None:
@@ -204,7 +204,7 @@ def read_html(source_text: str, *, source: str, encoding: str = "utf-8", notes: 
         text=text,
         blocks=tuple(parser.blocks),
         links=tuple(parser.links),
-        title=parser.title,
+        title=" ".join("".join(parser.title_parts).split()) or None,
         author=parser.author,
         date=parser.date,
         encoding=encoding,
