@@ -204,7 +204,9 @@ class DocMatchers:
         matchers: list[Any] = list(self.phrase.values())
         if self.has_patterns:
             matchers.append(self.matcher)
+        from checker.nlp.pipeline import token_offsets
+
+        starts, ends = token_offsets(doc)
         for matcher in matchers:
             for match_id, start, end in matcher(doc):
-                span = doc[start:end]
-                yield self.strings[match_id], span.start_char, span.end_char
+                yield self.strings[match_id], int(starts[start]), int(ends[end - 1])

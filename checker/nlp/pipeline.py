@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import cache
 
+import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
@@ -14,7 +15,7 @@ from spacy.tokens import Doc
 import negspacy.negation  # noqa: F401  (registers the "negex" factory)
 
 from checker.nlp import components  # noqa: F401  (registers our factories)
-from checker.nlp.components import ENT_KEY, QUAL_KEY
+from checker.nlp.components import ENT_KEY, QUAL_KEY, doc_text
 from checker.types import Mention, Page, Qualifier, Sentence
 
 CHUNK_CHARS = 100_000  # well under spaCy's max_length; long pages are processed whole, in chunks
@@ -33,7 +34,7 @@ def build_nlp(lexicon_dir: str = "") -> Language:
     nlp.add_pipe("checker_block_bounds")
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("checker_entities", config={"lexicon_dir": lexicon_dir})
-    nlp.add_pipe("negex", config={"neg_termset": lexicon.negation, "span_keys": [ENT_KEY]})
+    nlp.add_pipe("checker_negex", config={"neg_termset": lexicon.negation, "span_keys": [ENT_KEY]})
     nlp.add_pipe("checker_qualifiers", config={"lexicon_dir": lexicon_dir})
     nlp.max_length = CHUNK_CHARS * 2
     return nlp
@@ -104,33 +105,62 @@ def analysis_text(page: Page, start: int, end: int) -> str:
     return "".join(pieces)
 
 
+def _make_doc(nlp: Language, text: str) -> Doc:
+    doc = nlp.make_doc(text)
+    doc.user_data["checker_text"] = text
+    return doc
+
+
+def token_offsets(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """Character start and end of every token, computed once per Doc (cached in user_data)."""
+    cached = doc.user_data.get("checker_offsets")
+    if cached is None:
+        arr = doc.to_array(["IDX", "LENGTH"]).astype(np.int64) if len(doc) else np.zeros((0, 2), dtype=np.int64)
+        cached = (arr[:, 0], arr[:, 0] + arr[:, 1])
+        doc.user_data["checker_offsets"] = cached
+    return cached
+
+
+def sentence_token_ranges(doc: Doc) -> list[tuple[int, int]]:
+    """(first token, end token) of each sentence, from the SENT_START array (no Span objects)."""
+    if not len(doc):
+        return []
+    bounds = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
+    if not bounds or bounds[0] != 0:
+        bounds.insert(0, 0)
+    bounds.append(len(doc))
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
 def annotate(page: Page, nlp: Language, matchers: Iterable[DocMatcher] = ()) -> Annotations:
     matchers = tuple(matchers)
     ranges = list(chunks(page))
-    texts = (analysis_text(page, s, e) for s, e in ranges)
+    docs = (_make_doc(nlp, analysis_text(page, s, e)) for s, e in ranges)
     block_starts = [b.start for b in page.blocks]
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     qualifiers: list[Qualifier] = []
     rule_matches: dict[str, list[tuple[int, int]]] = {}
     tokens = 0
-    for (base, _), doc in zip(ranges, nlp.pipe(texts, batch_size=32)):
+    for (base, _), doc in zip(ranges, nlp.pipe(docs, batch_size=32)):
         tokens += len(doc)
-        for sent in doc.sents:
-            text = sent.text
-            stripped = text.strip()
+        text = doc_text(doc)
+        starts, ends = token_offsets(doc)
+        for first, last in sentence_token_ranges(doc):
+            s, e = int(starts[first]), int(ends[last - 1])
+            chunk = text[s:e]
+            stripped = chunk.strip()
             if not stripped:
                 continue
-            lead = len(text) - len(text.lstrip())
-            s = base + sent.start_char + lead
-            sentences.append(Sentence(s, s + len(stripped), bisect_right(block_starts, s) - 1))
+            s += len(chunk) - len(chunk.lstrip())
+            sentences.append(Sentence(base + s, base + s + len(stripped), bisect_right(block_starts, base + s) - 1))
         for span in doc.spans[ENT_KEY]:
-            mentions.append(Mention(span.label_, span.kb_id_, base + span.start_char, base + span.end_char,
-                                    span.text, bool(span._.negex)))
+            s, e = int(starts[span.start]), int(ends[span.end - 1])
+            mentions.append(Mention(span.label_, span.kb_id_, base + s, base + e, text[s:e], bool(span._.negex)))
         for span in doc.spans[QUAL_KEY]:
             lo, hi = span._.checker_scope
-            qualifiers.append(Qualifier(span.label_, span.text, base + span.start_char, base + span.end_char,
-                                        base + lo, base + hi))
+            s, e = int(starts[span.start]), int(ends[span.end - 1])
+            qualifiers.append(Qualifier(span.label_, text[s:e], base + s, base + e, base + lo, base + hi))
         for matcher in matchers:
             for rule_id, s, e in matcher(doc):
                 rule_matches.setdefault(rule_id, []).append((base + s, base + e))

@@ -1,0 +1,106 @@
+"""Scan throughput against a bare spaCy pass, in one run, on the same text.
+
+    python bench/bench_scan.py [--words 1000000] [--repeat 1]
+
+Pages are the project's labelled corpus (corpora/clinic-claims/texts, HTML, Markdown and text),
+cycled until about --words words. It prints:
+- full scan: ingest (from the saved text) + pipeline + claims + rules + models + score, words/s,
+  and the same without the learned models;
+- bare: spacy.blank("en") + sentencizer over the same extracted page texts, words/s;
+- their ratio, and a cold `checker scan` of one page against a cold `import spacy`.
+Not a test: figures depend on the machine. The README quotes a run of this script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+def load_pages(target_words: int) -> list[tuple[str, str, str]]:
+    from checker.ingest import detect_format
+
+    texts = sorted((ROOT / "corpora" / "clinic-claims" / "texts").iterdir())
+    base = [(p.name, p.read_text(encoding="utf-8"), "") for p in texts]
+    base = [(name, text, detect_format(name, text)) for name, text, _ in base]
+    pages, words, i = [], 0, 0
+    while words < target_words:
+        name, text, fmt = base[i % len(base)]
+        pages.append((name, text, fmt))
+        words += len(WORD.findall(text))
+        i += 1
+    return pages
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--words", type=int, default=1_000_000)
+    ap.add_argument("--repeat", type=int, default=1, help="best of N runs of each pass")
+    args = ap.parse_args()
+
+    import spacy
+
+    from checker.analyze import Analyzer
+    from checker.ingest import page_from_text
+
+    pages = load_pages(args.words)
+    extracted = [page_from_text(text, format=fmt, source=name) for name, text, fmt in pages]
+    words = sum(len(WORD.findall(p.text)) for p in extracted)
+    print(f"{len(pages)} pages, {words:,} words (extracted text), {sum(len(t) for _, t, _ in pages):,} source characters")
+
+    def full_pass(analyzer: Analyzer) -> float:
+        analyzer.check_text("warm up: stem cells cure MS.")
+        best = float("inf")
+        for _ in range(args.repeat):
+            t = time.process_time()
+            for name, text, fmt in pages:
+                analyzer.check_page(page_from_text(text, format=fmt, source=name))
+            best = min(best, time.process_time() - t)
+        return best
+
+    best_full = full_pass(Analyzer())
+    best_rules = full_pass(Analyzer(use_models=False))
+
+    bare = spacy.blank("en")
+    bare.add_pipe("sentencizer")
+    bare.max_length = 10_000_000
+    best_bare = float("inf")
+    for _ in range(args.repeat):
+        t = time.process_time()
+        for doc in bare.pipe((p.text for p in extracted), batch_size=64):
+            pass
+        best_bare = min(best_bare, time.process_time() - t)
+
+    full_wps, rules_wps, bare_wps = words / best_full, words / best_rules, words / best_bare
+    print("CPU seconds of this process (robust to other load on the machine):")
+    print(f"full scan  : {best_full:7.2f} s  {full_wps:10,.0f} words/s  {len(pages) / best_full:8,.1f} pages/s  (rules + learned models)")
+    print(f"rules only : {best_rules:7.2f} s  {rules_wps:10,.0f} words/s  {len(pages) / best_rules:8,.1f} pages/s  (Analyzer(use_models=False))")
+    print(f"bare spaCy : {best_bare:7.2f} s  {bare_wps:10,.0f} words/s  (spacy.blank('en') + sentencizer)")
+    print(f"ratio      : full {full_wps / bare_wps:.2f}x, rules only {rules_wps / bare_wps:.2f}x of bare spaCy")
+
+    example = ROOT / "examples" / "clinic-page.html"
+    cold_scan = _best_of(3, [sys.executable, "-m", "checker", "scan", str(example), "--format", "json"])
+    cold_spacy = _best_of(3, [sys.executable, "-c", "import spacy; spacy.blank('en')"])
+    print(f"cold start: checker scan one page {cold_scan:.2f} s; python -c 'import spacy; spacy.blank(\"en\")' {cold_spacy:.2f} s")
+
+
+def _best_of(n: int, cmd: list[str]) -> float:
+    best = float("inf")
+    for _ in range(n):
+        t = time.perf_counter()
+        subprocess.run(cmd, capture_output=True, check=True)
+        best = min(best, time.perf_counter() - t)
+    return best
+
+
+if __name__ == "__main__":
+    main()
