@@ -130,10 +130,14 @@ def pluralize(term: str) -> str:
     return " ".join([*head, plural])
 
 
+# libyaml's parser with the safe constructor when PyYAML has it (its wheels do): ~8x faster.
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.safe_load(fh)
+            return yaml.load(fh, Loader=_SAFE_LOADER)  # safe: no Python tags, nothing executed
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "YAML"
