@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
+from dataclasses import replace
 
 from checker.engine.kinds import EVALUATORS, Hit, PageContext
 from checker.engine.loader import DocMatchers, Rule, RuleSet, load_ruleset
@@ -56,5 +57,15 @@ def evaluate(ctx: PageContext, ruleset: RuleSet) -> list[Finding]:
                 explanation=Explanation(why="The rule raised an error; it was skipped for this page.",
                                         modifiers=(), contribution=0.0, source=rule.path),
             ))
+    findings = [_mark_evasion(f, ctx) for f in findings] if ctx.ann.evasions else findings
     findings.sort(key=lambda f: (f.start, f.rule, f.end))
     return findings
+
+
+def _mark_evasion(finding: Finding, ctx: PageContext) -> Finding:
+    """A finding whose matched text was disguised says so, with what it was read as."""
+    hits = [e for e in ctx.ann.evasions if e.start < finding.end and finding.start < e.end]
+    if not hits or not finding.match:
+        return finding
+    note = "matched after undoing disguised text: " + "; ".join(f"{e.kind} {e.original!r} -> {e.normalized!r}" for e in hits[:3])
+    return replace(finding, evasion=True, explanation=replace(finding.explanation, modifiers=(*finding.explanation.modifiers, note)))

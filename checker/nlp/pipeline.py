@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 
 import numpy as np
@@ -16,6 +16,7 @@ import negspacy.negation  # noqa: F401  (registers the "negex" factory)
 
 from checker.nlp import components  # noqa: F401  (registers our factories)
 from checker.nlp.components import ENT_KEY, QUAL_KEY, doc_text
+from checker.ingest.normalize import Evasion, Normalized, identity, normalize
 from checker.types import Mention, Page, Qualifier, Sentence
 
 CHUNK_CHARS = 100_000  # well under spaCy's max_length; long pages are processed whole, in chunks
@@ -49,6 +50,11 @@ class Annotations:
     qualifiers: tuple[Qualifier, ...]
     rule_matches: dict[str, tuple[tuple[int, int], ...]] = field(default_factory=dict)
     tokens: int = 0
+    normalized: Normalized = field(default_factory=lambda: identity(""))  # the text matched, and its map back
+
+    @property
+    def evasions(self) -> tuple[Evasion, ...]:
+        return self.normalized.evasions
 
 
 def chunks(page: Page, limit: int = CHUNK_CHARS) -> Iterator[tuple[int, int]]:
@@ -132,11 +138,22 @@ def sentence_token_ranges(doc: Doc) -> list[tuple[int, int]]:
     return list(zip(bounds[:-1], bounds[1:]))
 
 
-def annotate(page: Page, nlp: Language, matchers: Iterable[DocMatcher] = ()) -> Annotations:
+def annotate(
+    page: Page, nlp: Language, matchers: Iterable[DocMatcher] = (), *, key_terms: frozenset[str] = frozenset()
+) -> Annotations:
+    """Run the pipeline over a page in chunks of whole blocks. The text is first normalized
+    against evasion (see checker.ingest.normalize); every offset returned points into page.text."""
     matchers = tuple(matchers)
-    ranges = list(chunks(page))
-    docs = (_make_doc(nlp, analysis_text(page, s, e)) for s, e in ranges)
+    norm = normalize(page.text, key_terms)
+    work = page
+    if norm.changed:
+        blocks = tuple(replace(b, start=norm.normalized_offset(b.start), end=norm.normalized_offset(b.end)) for b in page.blocks)
+        work = replace(page, text=norm.text, blocks=blocks)
+    back = norm.original_span
+    ranges = list(chunks(work))
+    docs = (_make_doc(nlp, analysis_text(work, s, e)) for s, e in ranges)
     block_starts = [b.start for b in page.blocks]
+    original = page.text
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
     qualifiers: list[Qualifier] = []
@@ -153,18 +170,20 @@ def annotate(page: Page, nlp: Language, matchers: Iterable[DocMatcher] = ()) -> 
             if not stripped:
                 continue
             s += len(chunk) - len(chunk.lstrip())
-            sentences.append(Sentence(base + s, base + s + len(stripped), bisect_right(block_starts, base + s) - 1))
+            S, E = back(base + s, base + s + len(stripped))
+            sentences.append(Sentence(S, E, bisect_right(block_starts, S) - 1))
         for span in doc.spans[ENT_KEY]:
-            s, e = int(starts[span.start]), int(ends[span.end - 1])
-            mentions.append(Mention(span.label_, span.kb_id_, base + s, base + e, text[s:e], bool(span._.negex)))
+            S, E = back(base + int(starts[span.start]), base + int(ends[span.end - 1]))
+            mentions.append(Mention(span.label_, span.kb_id_, S, E, original[S:E], bool(span._.negex)))
         for span in doc.spans[QUAL_KEY]:
             lo, hi = span._.checker_scope
-            s, e = int(starts[span.start]), int(ends[span.end - 1])
-            qualifiers.append(Qualifier(span.label_, text[s:e], base + s, base + e, base + lo, base + hi))
+            S, E = back(base + int(starts[span.start]), base + int(ends[span.end - 1]))
+            scope_lo, scope_hi = back(base + lo, base + hi)
+            qualifiers.append(Qualifier(span.label_, original[S:E], S, E, scope_lo, scope_hi))
         for matcher in matchers:
             for rule_id, s, e in matcher(doc):
-                rule_matches.setdefault(rule_id, []).append((base + s, base + e))
+                rule_matches.setdefault(rule_id, []).append(back(base + s, base + e))
     return Annotations(
         tuple(sentences), tuple(mentions), tuple(qualifiers),
-        {k: tuple(v) for k, v in rule_matches.items()}, tokens,
+        {k: tuple(v) for k, v in rule_matches.items()}, tokens, norm,
     )

@@ -1,0 +1,188 @@
+"""Undo text written to slip past the rules, keeping a map back to the original offsets.
+
+Matching runs on the normalized text; every offset is mapped back, so findings quote and point
+at what the page really says. Steps, each recorded as an Evasion:
+- zero-width and soft-hyphen characters are dropped ("cu\u200bre");
+- NFKC compatibility forms are folded per character (fullwidth "ｃｕｒｅ", ligatures "ﬁ");
+- Cyrillic and Greek look-alikes become Latin inside words that also hold Latin letters
+  ("сure" with a Cyrillic с); words wholly in another script are left alone;
+- letter-spaced key terms are closed up ("c u r e", "m.i.r.a.c.l.e");
+- leetspeak key terms are read as letters ("cur3", "m1racle", "$tem").
+The last two apply only when the result is a key term (a word of the lexicons or rule phrases),
+so ordinary text ("a b c", "COVID-19", "B12") is untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u200e\u200f"), None)
+_HOMOGLYPHS = {
+    # Cyrillic
+    "а": "a", "в": "b", "е": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p", "с": "c", "т": "t",
+    "у": "y", "х": "x", "і": "i", "ј": "j", "ѕ": "s", "ԁ": "d", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ɡ": "g",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C", "Т": "T",
+    "У": "Y", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
+    # Greek
+    "α": "a", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N", "Ο": "O",
+    "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+}
+_LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
+_LEET_ALT = {"1": "l", "!": "l", "0": "o"}
+_SUSPECT = re.compile(r"[^\x00-\x7f]|(?<![A-Za-z])(?:[A-Za-z][ .\-_*]){2,}[A-Za-z](?![A-Za-z])|[A-Za-z][0-9@$!|]|[0-9@$|][A-Za-z]")
+_WORDISH = re.compile(r"[^\s]+")
+_SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z]([ .\-_*])(?:[A-Za-z]\1){1,}[A-Za-z](?![A-Za-z])")  # one separator per run
+_LEETWORD = re.compile(r"(?<![\w$@])[A-Za-z0-9@$!|]*[A-Za-z][A-Za-z0-9@$!|]*(?![\w$@])")
+
+
+@dataclass(frozen=True, slots=True)
+class Evasion:
+    start: int  # offsets into the original text
+    end: int
+    kind: str  # invisible | compatibility | homoglyph | spacing | leet
+    original: str
+    normalized: str
+
+
+@dataclass(frozen=True)
+class Normalized:
+    text: str
+    to_original: np.ndarray  # to_original[i]: offset in the original of normalized char i; [len] = len(original)
+    evasions: tuple[Evasion, ...]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.evasions)
+
+    def original_span(self, start: int, end: int) -> tuple[int, int]:
+        if not self.changed:
+            return start, end
+        m = self.to_original
+        return int(m[start]), (int(m[end - 1]) + 1 if end > start else int(m[start]))
+
+    def normalized_offset(self, original: int) -> int:
+        if not self.changed:
+            return original
+        return int(np.searchsorted(self.to_original[:-1], original, side="left"))
+
+
+def identity(text: str) -> Normalized:
+    return Normalized(text, np.zeros(0, dtype=np.int64), ())
+
+
+def normalize(text: str, key_terms: frozenset[str] = frozenset()) -> Normalized:
+    """Normalize `text` for matching. Fast path: plain ASCII with no spaced or leet words."""
+    if not _SUSPECT.search(text):
+        return identity(text)
+    chars: list[str] = []
+    origin: list[int] = []
+    evasions: list[Evasion] = []
+    # pass 1: per-character folding (invisible, NFKC, homoglyphs in mixed-script words)
+    mixed = _mixed_script_words(text)
+    for i, ch in enumerate(text):
+        if ord(ch) < 128:
+            chars.append(ch)
+            origin.append(i)
+            continue
+        if ch.translate(_INVISIBLE) == "":
+            evasions.append(Evasion(i, i + 1, "invisible", ch, ""))
+            continue
+        if ch in _HOMOGLYPHS and i in mixed:
+            evasions.append(Evasion(i, i + 1, "homoglyph", ch, _HOMOGLYPHS[ch]))
+            chars.append(_HOMOGLYPHS[ch])
+            origin.append(i)
+            continue
+        folded = unicodedata.normalize("NFKC", ch)
+        if folded != ch and folded.isascii() and folded.strip():
+            if folded.isalpha():  # fullwidth letters, ligatures: a disguise; "…" -> "...", "²" -> "2": typography
+                evasions.append(Evasion(i, i + 1, "compatibility", ch, folded))
+        else:
+            folded = ch
+        chars.extend(folded)
+        origin.extend([i] * len(folded))
+    folded_text = "".join(chars)
+    # pass 2: word-level repairs that must yield a key term
+    out: list[str] = []
+    out_origin: list[int] = []
+    cursor = 0
+    for start, end, repaired, kind, sources in _word_repairs(folded_text, key_terms):
+        out.append(folded_text[cursor:start])
+        out_origin.extend(origin[cursor:start])
+        out.append(repaired)
+        out_origin.extend(origin[k] for k in sources)  # each repaired letter maps to its own source letter
+        evasions.append(Evasion(origin[start], origin[end - 1] + 1, kind, text[origin[start] : origin[end - 1] + 1], repaired))
+        cursor = end
+    out.append(folded_text[cursor:])
+    out_origin.extend(origin[cursor:])
+    normalized = "".join(out)
+    if not evasions:
+        return identity(text)
+    to_original = np.asarray(out_origin + [len(text)], dtype=np.int64)
+    evasions.sort(key=lambda e: (e.start, e.end))
+    return Normalized(normalized, to_original, _merge(evasions))
+
+
+def _mixed_script_words(text: str) -> set[int]:
+    """Offsets of look-alike characters inside words that also contain Latin letters."""
+    out: set[int] = set()
+    for m in _WORDISH.finditer(text):
+        word = m.group(0)
+        if any("a" <= c.lower() <= "z" for c in word) and any(c in _HOMOGLYPHS for c in word):
+            out.update(m.start() + k for k, c in enumerate(word) if c in _HOMOGLYPHS)
+        elif all(c in _HOMOGLYPHS or not c.isalpha() for c in word) and any(c in _HOMOGLYPHS for c in word):
+            # a word made only of look-alikes ("сurе" typed all in Cyrillic look-alikes) is also a disguise
+            latin = "".join(_HOMOGLYPHS.get(c, c) for c in word).lower()
+            if latin.strip(".,;:!?\"'()") and any(ch.isalpha() for ch in latin):
+                out.update(m.start() + k for k, c in enumerate(word) if c in _HOMOGLYPHS)
+    return out
+
+
+def _word_repairs(text: str, key_terms: frozenset[str]) -> Iterable[tuple[int, int, str, str, list[int]]]:
+    """(start, end, repaired, kind, source offset of each repaired letter), in text order."""
+    repairs: list[tuple[int, int, str, str, list[int]]] = []
+    for m in _SPACED.finditer(text):
+        letters = [m.start() + k for k, c in enumerate(m.group(0)) if c.isalpha()]
+        found = _key_run(text, letters, key_terms)  # "a c u r e": the key term is the run's tail
+        if found:
+            i, j = found
+            repairs.append((letters[i], letters[j - 1] + 1, "".join(text[k] for k in letters[i:j]), "spacing", letters[i:j]))
+    taken = [(r[0], r[1]) for r in repairs]
+    for m in _LEETWORD.finditer(text):
+        word = m.group(0)
+        if word.isalpha() or not any(c in _LEET for c in word) or any(s < m.end() and m.start() < e for s, e in taken):
+            continue
+        for table in (_LEET, {**_LEET, **_LEET_ALT}):
+            plain = "".join(table.get(c, c) for c in word)
+            if plain.lower() in key_terms:
+                repairs.append((m.start(), m.end(), plain, "leet", list(range(m.start(), m.end()))))
+                break
+    repairs.sort()
+    return repairs
+
+
+def _key_run(text: str, letters: list[int], key_terms: frozenset[str]) -> tuple[int, int] | None:
+    """The longest run of 3+ consecutive spaced letters that spells a key term."""
+    n = len(letters)
+    for size in range(n, 2, -1):
+        for i in range(0, n - size + 1):
+            if "".join(text[k] for k in letters[i : i + size]).lower() in key_terms:
+                return i, i + size
+    return None
+
+
+def _merge(evasions: list[Evasion]) -> tuple[Evasion, ...]:
+    """Adjacent single-character evasions of one kind become one (a whole disguised word)."""
+    out: list[Evasion] = []
+    for e in evasions:
+        if out and out[-1].kind == e.kind and out[-1].end >= e.start - 1 and e.kind in {"homoglyph", "invisible", "compatibility"}:
+            last = out[-1]
+            out[-1] = Evasion(last.start, max(last.end, e.end), e.kind, last.original + e.original, last.normalized + e.normalized)
+        else:
+            out.append(e)
+    return tuple(out)
