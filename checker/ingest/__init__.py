@@ -9,6 +9,7 @@ from pathlib import Path
 
 from checker.errors import InputError
 from checker.ingest.decode import decode_bytes
+from checker.ingest.fetch import fetch as fetch_url, is_url
 from checker.ingest.html import read_html
 from checker.ingest.markdown import read_markdown
 from checker.ingest.text import read_text
@@ -59,7 +60,12 @@ def read_source(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
 
 
 def load_page(path: str | os.PathLike[str], *, format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
+    """A page from a file, '-' (stdin) or an http(s) URL."""
     name = os.fspath(path)
+    if is_url(name):
+        fetched = fetch_url(name, max_bytes=max_bytes)
+        text, encoding, notes = decode_bytes(fetched.data, source=name)
+        return page_from_text(text, source=name, format=format or fetched.format, encoding=encoding, notes=notes)
     data = read_source(name, max_bytes=max_bytes)
     source = "<stdin>" if name == "-" else name
     text, encoding, notes = decode_bytes(data, source=source)
