@@ -1,0 +1,8 @@
+"""CI mode: gate content in pipelines. `run_ci` checks files and decides the gate; suppressions,
+baselines, changed files and file selection each live in their own module."""
+
+from __future__ import annotations
+
+from checker.ci.gate import CheckedFinding, CiOptions, CiResult, FileError, PageResult, run_ci
+
+__all__ = ["CheckedFinding", "CiOptions", "CiResult", "FileError", "PageResult", "run_ci"]

@@ -1,0 +1,182 @@
+"""`checker ci`: exit codes, file selection, errors. The CLI runs in-process (main() with argv)
+so the spaCy pipeline is built once; one test runs the real executable end to end."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CLEAN = "The clinic opens at nine on weekdays. Parking is free behind the building.\n"
+SAFE = "Stem cell therapy is completely safe.\n"  # UNP004 no-risk-absolute, high
+HYPE = "Our new sign-up form makes booking easy. Breakthrough hours every Friday!\n"  # UNP008 hype, medium only
+
+
+def run_cli(monkeypatch, capsys, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    """Run `checker ARGS` in this process: (exit code, stdout, stderr)."""
+    from checker.cli import main
+
+    monkeypatch.setattr(sys, "argv", ["checker", *args])
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    for key, value in (env or {}).items():
+        monkeypatch.setenv(key, value)
+    code: int | str | None = 0
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    out, err = capsys.readouterr()
+    assert "Traceback" not in err, err
+    return (code if isinstance(code, int) else (0 if code is None else 2)), out, err
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys, tmp_path):
+    """Run the CLI with the working folder at tmp_path."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+        return run_cli(monkeypatch, capsys, *args, env=env)
+
+    return run
+
+
+def write(root: Path, name: str, text: str) -> Path:
+    path = root / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+# --- exit codes ---------------------------------------------------------------------------
+
+def test_clean_page_exits_0(cli, tmp_path):
+    write(tmp_path, "clean.txt", CLEAN)
+    code, out, _ = cli("ci", "clean.txt", "--format", "text")
+    assert code == 0
+    assert out.strip().endswith("passed")
+
+
+def test_high_finding_exits_1_and_names_file_line_col(cli, tmp_path):
+    write(tmp_path, "bad.txt", "Opening hours are nine to five.\n" + SAFE)
+    code, out, _ = cli("ci", "bad.txt", "--format", "text")
+    assert code == 1
+    assert "bad.txt:2:22: high UNP004 " in out
+    assert out.strip().endswith("failed")
+
+
+def test_fail_on_threshold(cli, tmp_path):
+    write(tmp_path, "hype.txt", HYPE)
+    assert cli("ci", "hype.txt")[0] == 0  # medium finding, default fail-on high
+    assert cli("ci", "hype.txt", "--fail-on", "medium")[0] == 1
+    assert cli("ci", "hype.txt", "--fail-on", "low")[0] == 1
+
+
+def test_min_score(cli, tmp_path):
+    write(tmp_path, "clean.txt", CLEAN)
+    code, out, _ = cli("ci", "clean.txt", "--format", "json")
+    score = json.loads(out)["pages"][0]["score"]
+    assert code == 0
+    assert cli("ci", "clean.txt", "--min-score", str(score))[0] == 0
+    code, out, _ = cli("ci", "clean.txt", "--min-score", str(score + 1), "--format", "text")
+    assert code == 1
+    assert f"clean.txt:1:1: high CHK002 page score {score}/100" in out
+
+
+def test_exit_zero_reports_but_passes(cli, tmp_path):
+    write(tmp_path, "bad.txt", SAFE)
+    code, out, _ = cli("ci", "bad.txt", "--exit-zero", "--format", "text")
+    assert code == 0
+    assert "UNP004" in out and "ignored: --exit-zero" in out
+
+
+def test_missing_path_exits_2_with_one_line(cli, tmp_path):
+    code, out, err = cli("ci", "nope.html")
+    assert code == 2
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert lines == ["checker: error: nope.html: no such file or folder"]
+
+
+def test_binary_file_exits_2_naming_it_but_checks_the_rest(cli, tmp_path):
+    (tmp_path / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    write(tmp_path, "bad.txt", SAFE)
+    code, out, err = cli("ci", "image.txt", "bad.txt", "--format", "json")
+    assert code == 2
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert len(lines) == 1 and lines[0].startswith("checker: error: image.txt: binary file")
+    data = json.loads(out)
+    assert [p["path"] for p in data["pages"]] == ["bad.txt"]  # nothing silently lost
+    assert data["errors"][0]["source"] == "image.txt" and data["exit_code"] == 2
+
+
+def test_usage_errors_exit_2(cli, tmp_path):
+    write(tmp_path, "a.txt", CLEAN)
+    for args in (("a.txt", "--fail-on", "critical"), ("a.txt", "--min-score", "101"), ("a.txt", "--format", "xml"), ()):
+        code, out, err = cli("ci", *args)
+        assert code == 2 and out == ""
+        assert "Error:" in err and "internal error" not in err  # a usage message, not a crash report
+    code, _, err = cli("ci", "a.txt", "--severity", "UNP004")
+    assert code == 2 and "--severity" in err
+    code, _, err = cli("ci", "a.txt", "--write-baseline", "b.json", "--changed-since", "HEAD")
+    assert code == 2 and "--write-baseline" in err
+    code, _, err = cli("ci", "a.txt", "--disable", "NOPE999")
+    assert code == 2 and "NOPE999" in err
+
+
+def test_severity_flag_overrides_rule_severity(cli, tmp_path):
+    write(tmp_path, "hype.txt", HYPE)
+    assert cli("ci", "hype.txt")[0] == 0
+    assert cli("ci", "hype.txt", "--severity", "UNP008=high")[0] == 1
+    write(tmp_path, "bad.txt", SAFE)
+    assert cli("ci", "bad.txt", "--severity", "unproven=low")[0] == 0  # a pack name works too
+
+
+def test_disable_flag(cli, tmp_path):
+    write(tmp_path, "bad.txt", SAFE)
+    assert cli("ci", "bad.txt", "--disable", "UNP004")[0] == 0
+    assert cli("ci", "bad.txt", "--disable", "no-risk-absolute")[0] == 0
+
+
+# --- file selection -----------------------------------------------------------------------
+
+def test_folders_are_walked_recursively_by_extension(cli, tmp_path):
+    write(tmp_path, "site/a.html", f"<p>{SAFE}</p>")
+    write(tmp_path, "site/deep/b.md", "# Title\n\n" + SAFE)
+    write(tmp_path, "site/deep/c.txt", CLEAN)
+    write(tmp_path, "site/script.py", "# " + SAFE)  # not content
+    write(tmp_path, "site/.hidden/d.html", f"<p>{SAFE}</p>")
+    write(tmp_path, "site/node_modules/pkg/e.md", SAFE)
+    code, out, _ = cli("ci", "site", "--format", "json")
+    assert [p["path"] for p in json.loads(out)["pages"]] == ["site/a.html", "site/deep/b.md", "site/deep/c.txt"]
+    assert code == 1
+
+
+def test_same_file_twice_is_checked_once(cli, tmp_path):
+    write(tmp_path, "a.txt", SAFE)
+    code, out, _ = cli("ci", "a.txt", ".", "./a.txt", "--format", "json")
+    assert [p["path"] for p in json.loads(out)["pages"]] == ["a.txt"]
+
+
+def test_named_file_with_other_extension_is_checked(cli, tmp_path):
+    write(tmp_path, "page.php", f"<html><body><p>{SAFE}</p></body></html>")
+    code, out, _ = cli("ci", "page.php", "--format", "json")
+    page = json.loads(out)["pages"][0]
+    assert code == 1 and page["format"] == "html"
+
+
+def test_empty_folder_passes_with_zero_pages(cli, tmp_path):
+    (tmp_path / "empty").mkdir()
+    code, out, _ = cli("ci", "empty", "--format", "text")
+    assert code == 0 and "0 pages checked" in out
+
+
+def test_end_to_end_executable(tmp_path):
+    """The installed entry point, as CI runs it."""
+    write(tmp_path, "bad.md", "# Offer\n\n" + SAFE)
+    proc = subprocess.run([sys.executable, "-m", "checker", "ci", "bad.md", "--format", "text"], cwd=tmp_path,
+                          capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"})
+    assert proc.returncode == 1, proc.stderr
+    assert "bad.md:3:22: high UNP004" in proc.stdout
