@@ -73,3 +73,33 @@ def show(
         typer.echo(f"  - {ref}")
     typer.echo(f"\nmatch: {json.dumps(data['match'], ensure_ascii=False)[:1500]}")
     typer.echo(f"file: {rule.path}")
+
+
+@rules_app.command("validate")
+def validate(
+    path: Annotated[Path, typer.Argument(help="A rule pack folder: pack.yml plus one YAML file per rule.")],
+    cases: Annotated[Path | None, typer.Option("--cases", help="Folder of case files (default: PATH/cases if present).")] = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json.")] = "text",
+) -> None:
+    """Validate a rule pack and run its cases. Exit 0: all pass; 1: a case failed; 2: a schema error."""
+    from checker.engine.cases import validate_pack
+
+    result = validate_pack(path, cases_dir=cases)
+    if format == "json":
+        typer.echo(json.dumps({
+            "pack": result.pack, "path": result.path, "rules": list(result.rules), "cases_dir": result.cases_dir,
+            "passed": sum(r.passed for r in result.results), "failed": len(result.failed),
+            "failures": [{"case": r.case.id, "file": r.case.path, "reason": r.reason} for r in result.failed],
+            "rules_without_cases": list(result.rules_without_cases),
+        }, ensure_ascii=False, indent=2))
+    else:
+        for r in result.failed:
+            typer.echo(f"FAIL {r.case.id} ({r.case.path}): {r.reason}")
+        passed = len(result.results) - len(result.failed)
+        where = f" from {result.cases_dir}" if result.cases_dir else " (no cases found)"
+        typer.echo(f"pack {result.pack}: {len(result.rules)} rule(s) valid; {len(result.results)} case(s){where}: "
+                   f"{passed} passed, {len(result.failed)} failed")
+        if result.rules_without_cases:
+            typer.echo(f"rules without cases: {', '.join(result.rules_without_cases)}")
+    if not result.ok:
+        raise typer.Exit(1)

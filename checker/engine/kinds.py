@@ -7,7 +7,8 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cache, cached_property
+from typing import Any
 
 from checker.claims import SentenceView
 from checker.engine.loader import Rule
@@ -18,6 +19,8 @@ from checker.safe_regex import compile_regex
 from checker.types import Caution, Claim, Page, Severity, lower_severity
 
 _CAUTION_CATEGORIES_FOR_SENTENCE = {"risk", "uncertainty", "regulatory"}
+# Claims the page does not make: denied, or only posed ("be wary of clinics that claim…").
+_NOT_MADE = {"negated", "hypothetical"}
 _WORD = re.compile(r"\b\w[\w'’-]*\b")
 
 
@@ -61,6 +64,18 @@ Evaluator = Callable[[Rule, PageContext], Iterator[Hit]]
 
 # --- text matches: phrase, pattern, regex share the context filter ---------------------------
 
+@cache
+def phrases_regex(phrases: tuple[str, ...]) -> Any:
+    """One case-insensitive, word-bounded RE2 alternation for a phrase list, built once."""
+    return compile_regex(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
+
+
+@cache
+def alternation(patterns: tuple[str, ...], ignore_case: bool) -> Any:
+    """A rule's regexes as one RE2 alternation: one linear pass over the text, not one per pattern."""
+    return compile_regex("|".join(f"(?:{p})" for p in patterns), ignore_case=ignore_case)
+
+
 def hit_modality(view: SentenceView, start: int, end: int) -> dict[str, str]:
     """Categories of the qualifiers that govern [start, end), with their trigger words."""
     found: dict[str, str] = {}
@@ -74,11 +89,8 @@ def contextual(rule: Rule, ctx: PageContext, spans: Iterator[tuple[int, int]]) -
     c = rule.context
     seen_sentences: set[int] = set()
     last = set(ctx.main_blocks[-c.last_blocks :]) if c.last_blocks else None
-    unless = (
-        compile_regex(r"\b(?:" + "|".join(re.escape(p) for p in c.unless_sentence_has) + r")\b")
-        if c.unless_sentence_has else None
-    )
-    for start, end in sorted(spans):
+    unless = phrases_regex(tuple(c.unless_sentence_has)) if c.unless_sentence_has else None
+    for start, end in sorted(spans, key=lambda s: (s[0], -s[1])):  # longest match first at a start
         i, view = ctx.view_at(start)
         if view is None:
             continue
@@ -125,12 +137,10 @@ def eval_matched(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
 
 def eval_regex(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
     m = rule.match
-    spans = (
-        (hit.start(), hit.end())
-        for rx in m.regex  # type: ignore[attr-defined]
-        for hit in compile_regex(rx, ignore_case=m.ignore_case).finditer(ctx.page.text)  # type: ignore[attr-defined]
-        if hit.end() > hit.start()
-    )
+    rx = alternation(tuple(m.regex), m.ignore_case)  # type: ignore[attr-defined]
+    norm = ctx.ann.normalized
+    text = norm.text if norm.changed else ctx.page.text  # match what the page says, undisguised
+    spans = (norm.original_span(hit.start(), hit.end()) for hit in rx.finditer(text) if hit.end() > hit.start())
     yield from contextual(rule, ctx, spans)
 
 
@@ -147,6 +157,8 @@ def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
         if m.effect_classes and claim.effect_class not in m.effect_classes:  # type: ignore[attr-defined]
             continue
         if claim.condition_status not in m.condition_status:  # type: ignore[attr-defined]
+            continue
+        if ("condition" if claim.condition else "body_part") not in m.targets:  # type: ignore[attr-defined]
             continue
         if m.condition_categories:  # type: ignore[attr-defined]
             category = ctx.lexicon.attrs("CONDITION", claim.condition_key or "").get("category")
@@ -178,7 +190,7 @@ def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
 
 def eval_absence(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
     m = rule.match
-    relevant = [c for c in ctx.claims if c.modality != "negated" and c.condition_status in m.claim_status]  # type: ignore[attr-defined]
+    relevant = [c for c in ctx.claims if c.modality not in _NOT_MADE and c.condition_status in m.claim_status]  # type: ignore[attr-defined]
     if len(relevant) < m.min_claims:  # type: ignore[attr-defined]
         return
     if any(c.category in m.cautions for c in ctx.cautions):  # type: ignore[attr-defined]
@@ -232,7 +244,7 @@ def eval_metric(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
         counts: Counter[str] = Counter()
         firsts: dict[str, tuple[int, int]] = {}
         if m.terms:  # type: ignore[attr-defined]
-            rx = compile_regex(r"\b(?:" + "|".join(re.escape(t) for t in m.terms) + r")\b")  # type: ignore[attr-defined]
+            rx = phrases_regex(tuple(m.terms))  # type: ignore[attr-defined]
             for hit in rx.finditer(text):
                 key = hit.group(0).lower()
                 counts[key] += 1
@@ -258,8 +270,17 @@ def eval_metric(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
         value = len(runs)
         if runs:
             where, shown = (runs[0].start(), runs[0].end()), runs[0].group(0)
+    elif metric == "evasions":
+        # disguises that changed what was matched: they touch an entity or a rule match
+        touched = [(m.start, m.end) for m in ctx.ann.mentions] + [s for v in ctx.ann.rule_matches.values() for s in v]
+        hits = [e for e in ctx.ann.evasions if any(a < e.end and e.start < b for a, b in touched)]
+        value = len(hits)
+        if hits:
+            where = (hits[0].start, hits[0].end)
+            shown = "; ".join(f"{e.kind}: {e.original!r} read as {e.normalized!r}" for e in hits[:4])
     elif metric == "caps_words":
-        caps = [w for w in re.finditer(r"\b[A-Z]{4,}\b", text) if w.group(0) not in _ACRONYMS]
+        exempt = _ACRONYMS | {t.upper() for t in m.terms}  # type: ignore[attr-defined]  # for caps_words, `terms` are acronyms
+        caps = [w for w in re.finditer(r"\b[A-Z]{4,}\b", text) if w.group(0) not in exempt]
         value = 100 * len(caps) / words
         if caps:
             where, shown = (caps[0].start(), caps[0].end()), ", ".join(dict.fromkeys(w.group(0) for w in caps[:5]))
@@ -288,22 +309,25 @@ def _selector_hits(sel: Selector, ctx: PageContext) -> list[tuple[int, int]]:
     hits: list[tuple[int, int]] = []
     text = ctx.page.text
     if sel.phrases:
-        rx = compile_regex(r"\b(?:" + "|".join(re.escape(p) for p in sel.phrases) + r")\b")
+        rx = phrases_regex(tuple(sel.phrases))
         hits += [(h.start(), h.end()) for h in rx.finditer(text)]
-    for pattern in sel.regex:
-        hits += [(h.start(), h.end()) for h in compile_regex(pattern).finditer(text)]
+    if sel.regex:
+        hits += [(h.start(), h.end()) for h in alternation(tuple(sel.regex), True).finditer(text)]
     if sel.labels:
         hits += [(mm.start, mm.end) for mm in ctx.ann.mentions if mm.label in sel.labels and not mm.negated]
     if sel.cautions:
         hits += [(c.start, c.end) for c in ctx.cautions if c.category in sel.cautions]
     if sel.claims:
-        hits += [(c.start, c.end) for c in ctx.claims if c.condition_status in sel.claims and c.modality != "negated"]
+        hits += [(c.start, c.end) for c in ctx.claims if c.condition_status in sel.claims and c.modality not in _NOT_MADE]
     return sorted(hits)
 
 
 def eval_conditional(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
     m = rule.match
-    when = _selector_hits(m.when, ctx)  # type: ignore[attr-defined]
+    # The trigger obeys the rule's context like a text match: "No studies show…" is not an appeal
+    # to studies. Its severity and modifiers (a hedge) carry over to the hit.
+    when_hits = {(h.start, h.end): h for h in contextual(rule, ctx, iter(_selector_hits(m.when, ctx)))}  # type: ignore[attr-defined]
+    when = sorted(when_hits)
     if not when:
         return
     present = _selector_hits(m.and_present, ctx) if m.and_present else None  # type: ignore[attr-defined]
@@ -317,7 +341,8 @@ def eval_conditional(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
         if absent is not None and any(lo <= h[0] < hi for h in absent):
             continue
         start, end = inside[0]
-        yield Hit(start, end, ctx.page.text[start:end])
+        first = when_hits[(start, end)]
+        yield Hit(start, end, ctx.page.text[start:end], severity=first.severity, modifiers=first.modifiers)
 
 
 EVALUATORS: dict[str, Evaluator] = {

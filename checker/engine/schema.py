@@ -14,8 +14,9 @@ METRICS = (
     "term_density",  # occurrences of `terms` per 100 words
     "term_repeat",  # the most repeated of `terms`, or of 3-6-word phrases containing an INTERVENTION
     "exclamations",  # runs of two or more "!" in the page
-    "caps_words",  # words of 4+ letters in capitals, per 100 words
+    "caps_words",  # words of 4+ letters in capitals, per 100 words (`terms`: acronyms that do not count)
     "distinct_systems",  # organ systems the page's claims target (one product for many diseases)
+    "evasions",  # disguised words (homoglyphs, invisible characters, letter spacing, leetspeak) that were matched
 )
 Skip = Literal["negated", "hypothetical", "hedged", "reported", "caution_sentence"]
 Cautions = Literal["risk", "uncertainty", "regulatory", "pathway", "alternatives", "cost", "sources"]
@@ -64,6 +65,7 @@ class ClaimMatch(Strict):
     condition_categories: list[str] = []  # empty: any
     modality: list[Literal[MODALITIES]] = ["asserted", "reported", "hedged"]  # type: ignore[valid-type]
     require_intervention: bool = True
+    targets: list[Literal["condition", "body_part"]] = ["condition", "body_part"]  # what the effect must act on
 
 
 class AbsenceMatch(Strict):
