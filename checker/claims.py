@@ -131,6 +131,7 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon) -> list[Claim
     return claims
 
 
+_PAIR_WINDOW = 400  # characters either side of a target in which its effect is looked for
 _CLAUSE_BREAK = re.compile(r"[;:]|\b(?:but|however|although|though|whereas|while|yet)\b", re.I)
 
 
@@ -142,6 +143,11 @@ def _nearest(effects: list[Mention], target: Mention, lexicon: Lexicon, text: st
         penalty = 200 if _CLAUSE_BREAK.search(text[lo:hi]) else 0
         return (hi - lo) + penalty + (0 if e.end <= target.start else 20)
 
+    # only effects within a window of the target: a run-on "sentence" of 100k characters must
+    # not pair every effect with every condition
+    starts = [e.start for e in effects]
+    lo, hi = bisect_left(starts, target.start - _PAIR_WINDOW), bisect_left(starts, target.end + _PAIR_WINDOW)
+    effects = effects[lo:hi] or effects[max(0, lo - 1) : lo + 1]
     nearest = min(distance(e) for e in effects)
     close = [e for e in effects if distance(e) <= nearest + 60]
     return max(close, key=lambda e: (int(lexicon.attrs("EFFECT", e.key).get("strength", 1)), -distance(e)))

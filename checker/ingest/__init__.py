@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from checker.errors import InputError
-from checker.ingest.decode import decode_bytes
+from checker.ingest.decode import clean_text, decode_bytes
 from checker.ingest.fetch import fetch as fetch_url, is_url
 from checker.ingest.html import read_html
 from checker.ingest.markdown import read_markdown
@@ -75,6 +75,7 @@ def load_page(path: str | os.PathLike[str], *, format: str | None = None, max_by
 def page_from_text(
     text: str, *, source: str = "<text>", format: str = "text", encoding: str = "utf-8", notes: tuple[str, ...] = ()
 ) -> Page:
+    text = clean_text(text)  # NULs and lone surrogates cannot be carried to any output
     if format == "html":
         return read_html(text, source=source, encoding=encoding, notes=notes)
     if format == "markdown":

@@ -47,8 +47,15 @@ def _replaced_note(text: str, encoding: str) -> tuple[str, ...]:
 
 
 def _bomless_utf16(data: bytes) -> str | None:
-    """UTF-16 without a BOM shows as NULs in every other byte of ASCII-heavy text."""
+    """UTF-16 (or UTF-32) without a BOM shows as NULs in every other (or three of four) bytes of
+    ASCII-heavy text."""
     sample = data[:4096]
+    if len(sample) >= 16 and len(sample) % 4 == 0:
+        quarters = [sample[k::4].count(0) / (len(sample) / 4) for k in range(4)]
+        if quarters[0] < 0.05 and min(quarters[1:]) > 0.9:
+            return "utf-32-le"
+        if quarters[3] < 0.05 and min(quarters[:3]) > 0.9:
+            return "utf-32-be"
     if len(sample) < 8 or len(sample) % 2:
         return None
     even_nuls = sample[0::2].count(0) / (len(sample) / 2)
@@ -68,6 +75,10 @@ def _looks_binary(data: bytes) -> bool:
         return True
     controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
     return controls / len(sample) > 0.1
+
+
+def clean_text(text: str) -> str:
+    return _clean(text)
 
 
 def _clean(text: str) -> str:

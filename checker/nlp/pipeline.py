@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -108,7 +109,20 @@ def analysis_text(page: Page, start: int, end: int) -> str:
         pieces.append(text[lo:hi].replace("\r", " ").replace("\n", " "))
         cursor = hi
     pieces.append(text[cursor:end])
-    return "".join(pieces)
+    return _break_long_runs("".join(pieces))
+
+
+_LONG_RUN = re.compile(r"\S{%d}" % 200)
+
+
+def _break_long_runs(text: str) -> str:
+    """spaCy's tokenizer peels prefixes and suffixes off a token one at a time, which is
+    quadratic in the token's length ("[[[[…" x 50,000 never finishes). No word is 200
+    characters long, so inside such runs every 200th character is read as a space; the length
+    stays the same, so no offset moves."""
+    if not _LONG_RUN.search(text):
+        return text
+    return _LONG_RUN.sub(lambda m: m.group(0)[:-1] + " ", text)
 
 
 def _make_doc(nlp: Language, text: str) -> Doc:
