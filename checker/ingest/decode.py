@@ -25,6 +25,8 @@ def decode_bytes(data: bytes, *, source: str) -> tuple[str, str, tuple[str, ...]
     if utf16:
         text = data.decode(utf16, errors="replace")
         return _clean(text), utf16, (f"no byte-order mark; decoded as {utf16} (detected)",)
+    if b"\x00" in data[:8192] and _looks_binary(data):
+        raise InputError("binary file, not text (HTML, Markdown or plain text expected)", path=source)
     try:
         return _clean(data.decode("utf-8")), "utf-8", ()
     except UnicodeDecodeError:
@@ -68,13 +70,13 @@ def _bomless_utf16(data: bytes) -> str | None:
 
 
 def _looks_binary(data: bytes) -> bool:
+    """Control bytes other than NUL, or NULs in bulk: a few stray NULs in text are only cleaned."""
     sample = data[:8192]
     if not sample:
         return False
-    if b"\x00" in sample:
-        return True
-    controls = sum(1 for b in sample if b < 9 or 13 < b < 32)
-    return controls / len(sample) > 0.1
+    controls = sum(1 for b in sample if 0 < b < 9 or 13 < b < 32)
+    nuls = sample.count(0)
+    return controls > 0 and nuls > 0 or nuls / len(sample) > 0.3 or controls / len(sample) > 0.1
 
 
 def clean_text(text: str) -> str:

@@ -166,12 +166,16 @@ def _word_repairs(text: str, key_terms: frozenset[str]) -> Iterable[tuple[int, i
     return repairs
 
 
+_MAX_KEY_LEN = 24  # no key term is longer; bounds the search on long letter-spaced runs
+
+
 def _key_run(text: str, letters: list[int], key_terms: frozenset[str]) -> tuple[int, int] | None:
     """The longest run of 3+ consecutive spaced letters that spells a key term."""
     n = len(letters)
-    for size in range(n, 2, -1):
+    spelled = "".join(text[k] for k in letters).lower()
+    for size in range(min(n, _MAX_KEY_LEN), 2, -1):
         for i in range(0, n - size + 1):
-            if "".join(text[k] for k in letters[i : i + size]).lower() in key_terms:
+            if spelled[i : i + size] in key_terms:
                 return i, i + size
     return None
 
