@@ -1,0 +1,113 @@
+"""The audit journal: an append-only JSONL file of finished pages, the audit's only state.
+
+Line 1 is a header with the audit's configuration; every other line is one page's record. The
+writer appends whole lines and flushes and fsyncs after each batch, so after a crash (even
+kill -9) every line but possibly a torn last one is intact. Reading stops at the first line that
+is not a complete JSON record; resuming cuts the file there and appends. The final tables are
+built from the journal, so a page is never lost and, keyed by path with the last record
+winning, never counted twice.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from checker.errors import InputError
+
+FORMAT = "checker.audit-journal/1"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """Where a page's record sits in the journal, with what ordering and selection need."""
+
+    offset: int
+    length: int
+    status: str
+    score: int | None
+
+
+@dataclass
+class JournalIndex:
+    config: dict[str, Any] | None
+    entries: dict[str, Entry]  # path -> its last complete record
+    good_end: int  # byte offset just past the last complete line
+    rules: dict[str, dict[str, str]]  # rule id -> {"why", "source"}, shared by the records
+
+
+def scan(path: Path) -> JournalIndex:
+    """Index a journal without keeping its records in memory."""
+    entries: dict[str, Entry] = {}
+    config = None
+    rules: dict[str, dict[str, str]] = {}
+    offset = 0
+    with open(path, "rb") as fh:
+        for raw in fh:
+            if not raw.endswith(b"\n"):
+                break  # torn last line
+            try:
+                record = json.loads(raw)
+            except ValueError:
+                break
+            if config is None:
+                if not isinstance(record, dict) or record.get("journal") != FORMAT:
+                    raise InputError("not a checker audit journal", path=str(path))
+                config = record.get("config", {})
+                rules = record.get("rules", {})
+            else:
+                page = record["page"]
+                entries[record["path"]] = Entry(offset, len(raw), page["status"], page.get("score"))
+            offset += len(raw)
+    return JournalIndex(config, entries, offset, rules)
+
+
+def read_record(fh: BinaryIO, entry: Entry) -> dict[str, Any]:
+    fh.seek(entry.offset)
+    return json.loads(fh.read(entry.length))
+
+
+def iter_records(path: Path, entries: dict[str, Entry], order: Iterable[str]) -> Iterator[dict[str, Any]]:
+    """The records of `order` (paths), read one at a time."""
+    with open(path, "rb") as fh:
+        for key in order:
+            yield read_record(fh, entries[key])
+
+
+class JournalWriter:
+    """Appends records; `append` returns once they are on disk."""
+
+    def __init__(self, path: Path, *, config: dict[str, Any], resume_at: int | None,
+                 rules: dict[str, dict[str, str]] | None = None) -> None:
+        self.path = path
+        if resume_at is None:
+            self._fh = open(path, "wb")
+            self._write([{"journal": FORMAT, "config": config, "rules": rules or {}}])
+        else:
+            self._fh = open(path, "r+b")
+            self._fh.truncate(resume_at)
+            self._fh.seek(resume_at)
+
+    def append(self, records: list[dict[str, Any]]) -> None:
+        if records:
+            self._write(records)
+
+    def _write(self, records: list[dict[str, Any]]) -> None:
+        data = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
+        self._fh.write(data.encode("utf-8"))
+        self._fh.flush()
+        os.fsync(self._fh.fileno())
+
+    def close(self) -> None:
+        if not self._fh.closed:
+            self._fh.close()
+
+    def __enter__(self) -> JournalWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

@@ -1,0 +1,238 @@
+"""`audit()`: check every file under some folders into tables, a summary and an HTML report.
+
+The flow: walk the folders (every file is one input) -> skip what is not to be read, with the
+reason -> check the rest in batches on a process pool or Dask -> append each finished batch to
+the journal -> when all are done (or on Ctrl-C), build the outputs from the journal in path
+order. The library never prints: progress goes to the optional `progress` callback.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from checker.audit.journal import JournalIndex, JournalWriter, iter_records, scan
+from checker.audit.walk import DEFAULT_INCLUDE, iter_inputs
+from checker.audit.worker import AnalyzerOptions, Record, rule_texts, status_record
+from checker.errors import ConfigError
+
+JOURNAL = "journal.jsonl"
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+DEFAULT_REPORT_PAGES = 1000
+CHUNK_PAGES = 500  # pages per chunk when building the tables from the journal
+
+
+@dataclass(frozen=True, slots=True)
+class AuditProgress:
+    done: int  # inputs accounted for so far (including those resumed from the journal)
+    total: int  # all inputs
+    words: int  # words in pages checked in this run
+    ok: int
+    skipped: int
+    errors: int
+    path: str | None = None  # the last input accounted for
+    phase: str = "checking"  # then "writing": the tables, summary and report are being built
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    out: Path
+    complete: bool  # False after an interruption: run again with resume=True
+    total: int
+    ok: int
+    skipped: int
+    errors: int
+    pending: int
+    resumed: int  # inputs taken from an earlier run's journal
+    words: int  # words in all checked pages (resumed ones included)
+    findings: int
+    claims: int
+    files: dict[str, Path] = field(default_factory=dict)
+
+
+def audit(
+    inputs: Sequence[str | os.PathLike[str]],
+    *,
+    out: str | os.PathLike[str],
+    include: Sequence[str] = DEFAULT_INCLUDE,
+    exclude: Sequence[str] = (),
+    jobs: int | None = None,
+    resume: bool = False,
+    engine: str = "local",
+    scheduler: str | None = None,
+    packs: Sequence[str | os.PathLike[str]] = (),
+    disable: Sequence[str] = (),
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    hidden: bool = False,
+    report_pages: int = DEFAULT_REPORT_PAGES,
+    batch_size: int = 8,
+    progress: Callable[[AuditProgress], None] | None = None,
+) -> AuditResult:
+    """Audit every file under `inputs` into `out`. Ctrl-C (KeyboardInterrupt) stops cleanly:
+    what was done is kept, the outputs are written for it, and `complete` is False."""
+    if engine not in ("local", "dask"):
+        raise ConfigError(f"unknown engine {engine!r} (expected local or dask)", key="--engine")
+    if scheduler and engine != "dask":
+        raise ConfigError("--scheduler needs --engine dask", key="--scheduler")
+    jobs = jobs or os.cpu_count() or 1
+    if jobs < 1 or batch_size < 1 or max_bytes < 1 or report_pages < 0:
+        raise ConfigError("--jobs, the batch size and --max-bytes must be at least 1, --report-pages at least 0")
+    if not include:
+        raise ConfigError("at least one --include pattern is needed", key="--include")
+    roots = [os.fspath(p) for p in inputs]
+    if not roots:
+        raise ConfigError("no folder to audit")
+    options = AnalyzerOptions(packs=tuple(os.path.abspath(p) for p in packs), disable=tuple(disable), max_bytes=max_bytes)
+    ruleset = _load_ruleset(options)  # fail early (exit 2) on a bad pack, before any worker starts
+    pack_names = list(ruleset.packs)
+    out_dir = Path(out)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    walk = dict(include=tuple(include), exclude=tuple(exclude), max_bytes=max_bytes, hidden=hidden, skip_dirs=(out_dir,))
+    config = {
+        "inputs": [os.path.normpath(r) for r in roots], "include": list(include), "exclude": list(exclude),
+        "max_bytes": max_bytes, "hidden": hidden, "packs": list(options.packs), "disable": list(disable),
+    }
+    journal_path = out_dir / JOURNAL
+    previous: JournalIndex | None = None
+    if resume and journal_path.exists():
+        previous = scan(journal_path)
+        if previous.config != config:
+            changed = sorted(k for k in config if (previous.config or {}).get(k) != config[k])
+            raise ConfigError(f"{out_dir} holds an audit made with other options ({', '.join(changed)}); "
+                              "resume with the same options, or drop --resume to start over", key="--resume")
+    done_before = set(previous.entries) if previous else set()
+
+    total = sum(1 for _ in iter_inputs(roots, **walk))  # type: ignore[arg-type]
+    counts = {"ok": 0, "skipped": 0, "error": 0, "words": 0, "done": 0}
+    interrupted = False
+    resumed = 0
+    writer = JournalWriter(journal_path, config=config, resume_at=previous.good_end if previous else None,
+                           rules=rule_texts(ruleset))
+    try:
+        def on_results(records: list[Record]) -> None:
+            writer.append(records)
+            for r in records:
+                page = r["page"]
+                counts[page["status"] if page["status"] in counts else "error"] += 1
+                counts["words"] += page.get("words") or 0
+            counts["done"] += len(records)
+            if progress is not None and records:
+                progress(AuditProgress(len(done_before) + counts["done"], total, counts["words"], counts["ok"],
+                                       counts["skipped"], counts["error"], records[-1]["path"]))
+
+        def batches() -> Iterator[list[tuple[str, int]]]:
+            nonlocal resumed
+            batch: list[tuple[str, int]] = []
+            skipped: list[Record] = []
+            for item in iter_inputs(roots, **walk):  # type: ignore[arg-type]
+                if item.path in done_before:
+                    resumed += 1
+                    continue
+                if item.skip is not None:
+                    skipped.append(status_record(item.path, "skipped", item.skip, size=item.size))
+                    if len(skipped) >= 256:
+                        on_results(skipped)
+                        skipped = []
+                    continue
+                batch.append((item.path, item.size))
+                if len(batch) >= batch_size:
+                    yield batch
+                    batch = []
+            if skipped:
+                on_results(skipped)
+            if batch:
+                yield batch
+
+        try:
+            if progress is not None:
+                progress(AuditProgress(len(done_before), total, 0, 0, 0, 0, None))
+            if engine == "dask":
+                from checker.audit.engines import run_dask
+
+                run_dask(batches(), options=options, jobs=jobs, scheduler=scheduler, on_results=on_results)
+            else:
+                from checker.audit.engines import run_local
+
+                run_local(batches(), options=options, jobs=jobs, on_results=on_results)
+        except KeyboardInterrupt:
+            interrupted = True
+    finally:
+        writer.close()
+    index = scan(journal_path)
+    pending = 0 if not interrupted else max(0, total - len(index.entries))
+    if progress is not None:
+        progress(AuditProgress(len(done_before) + counts["done"], total, counts["words"], counts["ok"],
+                               counts["skipped"], counts["error"], None, "writing"))
+    summary, files = build_outputs(journal_path, index, out_dir, packs=pack_names, report_pages=report_pages,
+                                   complete=not interrupted, pending=pending, inputs=config["inputs"])
+    return AuditResult(
+        out=out_dir, complete=not interrupted, total=summary["files"]["total"], ok=summary["files"]["ok"],
+        skipped=summary["files"]["skipped"], errors=summary["files"]["error"], pending=pending,
+        resumed=resumed, words=summary["words"], findings=summary["findings"], claims=summary["claims"], files=files,
+    )
+
+
+def _load_ruleset(options: AnalyzerOptions):  # type: ignore[no-untyped-def]
+    from checker.engine import load_ruleset
+
+    return load_ruleset(extra_pack_dirs=[Path(p) for p in options.packs], disabled=options.disable)
+
+
+def build_outputs(journal_path: Path, index: JournalIndex, out: Path, *, packs: Sequence[str], report_pages: int,
+                  complete: bool, pending: int, inputs: Sequence[str]) -> tuple[dict[str, Any], dict[str, Path]]:
+    """pages/findings/claims (.csv, .parquet), summary.json and report.html from the journal, in
+    path order, CHUNK_PAGES pages at a time; each file appears atomically or not at all."""
+    import json
+
+    from checker.audit.html import ReportWriter
+    from checker.audit.summary import SummaryBuilder
+    from checker.audit.tables import CLAIM_COLUMNS, FINDING_COLUMNS, TableWriter, claim_rows, finding_rows, page_columns, page_row
+    from checker.scoring import load_weights
+
+    order = sorted(index.entries)
+    scored = sorted((e.score, p) for p, e in index.entries.items() if e.status == "ok" and e.score is not None)
+    full_text = {p for _, p in scored[:report_pages]}
+    bands = [b.band for b in sorted(load_weights().bands, key=lambda b: -b.min)]
+    summary_builder = SummaryBuilder(packs=packs, bands=bands)
+    writers = {
+        "pages": TableWriter(out, "pages", page_columns(packs)),
+        "findings": TableWriter(out, "findings", FINDING_COLUMNS),
+        "claims": TableWriter(out, "claims", CLAIM_COLUMNS),
+    }
+    report = ReportWriter(out, packs=packs, full_text=full_text, full_text_pages=report_pages, rules=index.rules)
+    try:
+        chunk: dict[str, list[dict[str, Any]]] = {"pages": [], "findings": [], "claims": []}
+        for n, record in enumerate(iter_records(journal_path, index.entries, order), 1):
+            chunk["pages"].append(page_row(record, packs))
+            chunk["findings"].extend(finding_rows(record, index.rules))
+            chunk["claims"].extend(claim_rows(record))
+            summary_builder.add(record)
+            report.add(record)
+            if n % CHUNK_PAGES == 0:
+                for name, rows in chunk.items():
+                    writers[name].write(rows)
+                    rows.clear()
+        for name, rows in chunk.items():
+            writers[name].write(rows)
+        summary = summary_builder.result(complete=complete, pending=pending, inputs=inputs)
+        tmp = out / ".summary.json.tmp"
+        tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        for w in writers.values():
+            w.commit()
+        os.replace(tmp, out / "summary.json")
+        report.commit(summary)
+    except BaseException:
+        for w in writers.values():
+            w.discard()
+        report.discard()
+        (out / ".summary.json.tmp").unlink(missing_ok=True)
+        raise
+    files = {f"{name}.{kind}": out / f"{name}.{kind}" for name in writers for kind in ("csv", "parquet")}
+    files.update({"summary.json": out / "summary.json", "report.html": out / "report.html", "journal": journal_path})
+    return summary, files
+
+
+__all__ = ["audit", "AuditProgress", "AuditResult", "build_outputs"]
