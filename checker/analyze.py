@@ -11,8 +11,9 @@ from checker.claims import extract_cautions, extract_claims, sentence_views
 from checker.engine import DocMatchers, PageContext, RuleSet, evaluate, load_ruleset
 from checker.ingest import DEFAULT_MAX_BYTES, load_page, page_from_text
 from checker.lexicon import Lexicon, load_lexicon
+from checker.model.apply import apply_models, page_level_rules
+from checker.model.store import NO_MODELS, Models, shipped_models
 from checker.nlp.pipeline import annotate, build_nlp
-from checker.scoring import score_page
 from checker.types import Page, Report
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
@@ -25,21 +26,27 @@ class Analyzer:
     ruleset: RuleSet = field(default_factory=load_ruleset)
     lexicon_dir: str = ""
     max_bytes: int = DEFAULT_MAX_BYTES
+    use_models: bool = True  # the shipped learned models (checker/models/); False: rules alone
+    models: Models | None = None  # explicit models (e.g. just trained); None: as use_models says
 
     def __post_init__(self) -> None:
         self.nlp = build_nlp(self.lexicon_dir)
         self.lexicon: Lexicon = load_lexicon(Path(self.lexicon_dir) if self.lexicon_dir else None)
         self.matchers = DocMatchers(self.nlp, self.ruleset)
+        self.key_terms = key_terms(self.lexicon, self.ruleset)
         self.rule_weights = {r.id: r.weight for r in self.ruleset.rules}
+        if self.models is None:
+            self.models = shipped_models() if self.use_models else NO_MODELS
+        self.page_rules = page_level_rules(self.ruleset)
 
     def check_page(self, page: Page) -> Report:
-        ann = annotate(page, self.nlp, [self.matchers])
+        ann = annotate(page, self.nlp, [self.matchers], key_terms=self.key_terms)
         claims = extract_claims(page, ann, self.lexicon)
         cautions = extract_cautions(page, ann)
         word_count = len(_WORD.findall(page.text))
         ctx = PageContext(page, ann, sentence_views(ann), claims, cautions, self.lexicon, word_count)
         findings = evaluate(ctx, self.ruleset)
-        scored = score_page(findings, cautions, weights_of=self.rule_weights)
+        claims, scored = apply_models(self.models, ctx, findings, page_rules=self.page_rules, rule_weights=self.rule_weights)
         return Report(
             source=page.source, format=page.format, encoding=page.encoding, notes=page.notes,
             word_count=word_count, score=scored.score, band=scored.band, claims=tuple(claims),
@@ -51,6 +58,17 @@ class Analyzer:
 
     def check_text(self, text: str, *, format: str = "text", source: str = "<text>") -> Report:
         return self.check_page(page_from_text(text, format=format, source=source))
+
+
+def key_terms(lexicon: Lexicon, ruleset: RuleSet) -> frozenset[str]:
+    """The words an evader would disguise: every alphabetic word of 3+ letters in the treatment,
+    effect, condition and body-part lexicons and in the phrase rules."""
+    words: set[str] = set()
+    phrases = [t for e in lexicon.entries if e.label in {"INTERVENTION", "EFFECT", "CONDITION", "BODY_PART", "CTA"} for t in e.terms]
+    phrases += [p for r in ruleset.by_kind("phrase") for p in r.match.phrases]  # type: ignore[attr-defined]
+    for phrase in phrases:
+        words.update(w for w in re.findall(r"[a-z]+", phrase.lower()) if len(w) >= 3)
+    return frozenset(words)
 
 
 _DEFAULT: Analyzer | None = None

@@ -1,7 +1,8 @@
 """Findings and cautions into a 0-100 credibility score, with every contribution itemised.
 
 The weights live in rules/scoring.yml (data, not code). Under 50 means a reader should not
-trust the page's claims."""
+trust the page's claims. This is the fallback: when a fitted document model ships in
+checker/models/ (see checker.model), it produces the score instead."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from checker.errors import RuleFileError
 from checker.lexicon import _load_yaml, validation_error
 from checker.paths import rules_dir
-from checker.types import Caution, Explanation, Finding, ScoreItem
+from checker.types import Caution, Explanation, Finding, Report, ScoreItem
 
 
 class _Band(BaseModel):
@@ -79,3 +80,19 @@ def score_page(findings: list[Finding], cautions: list[Caution], *, weights_of: 
             items.append(ScoreItem("caution", f"gives a {category} caution", credit))
     score = int(round(min(100.0, max(0.0, total))))
     return Scored(score, band_for(score, w), scored, items)
+
+
+def rescore(report: Report, findings: list[Finding], *, weights_of: dict[str, float] | None = None) -> Scored:
+    """Score a report again after its findings changed (e.g. some were suppressed), the way it
+    was scored: with the shipped document model when the report's breakdown says it was used
+    (see checker.model.document), else with the rule-based weights above."""
+    if report.breakdown and report.breakdown[0].label.startswith("document model"):
+        from checker.model.store import shipped_models
+
+        document = shipped_models().document
+        if document is not None:
+            model_claims = sum(1 for c in report.claims if c.effect_class == "model")
+            lexicon_claims = [c for c in report.claims if c.effect_class != "model"]
+            score, scored, items = document.score(findings, lexicon_claims, list(report.cautions), model_claims=model_claims)
+            return Scored(score, band_for(score), scored, items)
+    return score_page(findings, list(report.cautions), weights_of=weights_of)

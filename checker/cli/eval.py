@@ -1,0 +1,142 @@
+"""`checker eval CORPUS`: measure the checker against the labelled corpus (and the external data
+when it is there); print a table and write the figures as JSON."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from checker.cli.app import app
+from checker.errors import CheckerError, InputError
+
+_ROWS = (
+    ("claim precision", ("claims", "precision")),
+    ("claim recall", ("claims", "recall")),
+    ("claim F1", ("claims", "f1")),
+    ("problematic precision", ("problematic", "precision")),
+    ("problematic recall", ("problematic", "recall")),
+    ("problematic F1", ("problematic", "f1")),
+    ("document ROC AUC", ("document", "auc")),
+    ("false-flag rate (credible < 50)", ("document", "false_flag_rate")),
+    ("miss rate (problematic >= 50)", ("document", "miss_rate")),
+)
+
+
+def _get(d: dict[str, Any] | None, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if d is None:
+            return None
+        d = d.get(key)
+    return d
+
+
+def _fmt(value: Any) -> str:
+    return "—" if value is None else f"{value:.3f}" if isinstance(value, float) else str(value)
+
+
+def comparison_table(configs: dict[str, dict[str, Any]], *, title: str) -> str:
+    """Metrics (rows) by configuration (columns), as aligned plain text."""
+    names = list(configs)
+    width = max(len(label) for label, _ in _ROWS) + 2
+    cols = [max(len(n), 7) + 2 for n in names]
+    lines = [title, "".ljust(width) + "".join(n.rjust(c) for n, c in zip(names, cols))]
+    for label, path in _ROWS:
+        lines.append(label.ljust(width) + "".join(_fmt(_get(configs[n], path)).rjust(c) for n, c in zip(names, cols)))
+    return "\n".join(lines)
+
+
+def _counts(summary: dict[str, Any]) -> str:
+    c, p, d = summary["claims"], summary["problematic"], summary["document"]["confusion"]
+    return (f"  claims tp/fp/fn/tn {c['tp']}/{c['fp']}/{c['fn']}/{c['tn']}; problematic {p['tp']}/{p['fp']}/{p['fn']}/{p['tn']}; "
+            f"documents: problematic flagged {d['problematic_flagged']}, credible flagged {d['credible_flagged']}, "
+            f"problematic passed {d['problematic_passed']}, credible passed {d['credible_passed']}")
+
+
+def render(result: dict[str, Any]) -> str:
+    configs = result["configurations"]
+    out = [f"warning: {w}" for w in result.get("warnings", [])]
+    out += [comparison_table(configs, title=f"{result['corpus']} · split {'+'.join(result['splits'])} · {result['documents']} documents")]
+    for name, summary in configs.items():
+        out.append(f"{name}:" + _counts(summary)[1:])
+    styles = {}
+    for name, summary in configs.items():
+        for style, sub in summary["styles"].items():
+            if sub is not None:
+                styles.setdefault(style, {})[name] = sub
+    for style, per_config in styles.items():
+        n = next(iter(per_config.values()))["documents"]
+        out.append("")
+        out.append(comparison_table(per_config, title=f"{style.replace('_', ' ')} ({n} documents)"))
+    last = list(configs)[-1]
+    out.append("")
+    out.append(f"targets ({last}):")
+    for name, t in configs[last]["targets"].items():
+        mark = "—" if t["met"] is None else "met" if t["met"] else "NOT met"
+        op = "<=" if name == "false_flag_rate" else ">="
+        out.append(f"  {name:18s} {_fmt(t['value']):>7s}  target {op} {t['target']:.2f}  {mark}")
+    ext = result.get("external")
+    if ext:
+        out.append("")
+        out.append(f"external data ({ext['dir']}), with {last}:")
+        h = ext.get("healthfc")
+        if h:
+            out.append(f"  HealthFC: {h['claims']} question-form claims; a claim found in {h['claim_found_rate']:.1%}")
+            for verdict, v in h["by_verdict"].items():
+                out.append(f"    {verdict:20s} n={v['claims']:<4d} claim found {v['claim_found_rate']:.1%}  "
+                           f"predicted problematic {v['predicted_problematic_rate']:.1%}  mean score {v['mean_score']:.1f}")
+        f = ext.get("fda_letters")
+        if f:
+            out.append(f"  FDA letters: {f['quotes']} quoted claims in {f['letters']} letters; claim recall "
+                       f"{_fmt(f['claim_recall'])}, problematic recall {_fmt(f['problematic_recall'])}")
+    return "\n".join(out)
+
+
+@app.command(name="eval")
+def eval_command(
+    corpus: Annotated[Path, typer.Argument(help="The labelled corpus folder (corpus.jsonl + texts/).")],
+    split: Annotated[list[str] | None, typer.Option("--split", help="Split(s) to measure: train, dev, test (repeatable or comma-separated; default test).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Write the figures as JSON here.")] = None,
+    external: Annotated[Path | None, typer.Option("--external", help="The external data folder (default: ../shared/corpora/external when present).")] = None,
+    no_external: Annotated[bool, typer.Option("--no-external", help="Skip the external data.")] = False,
+    rules_only: Annotated[bool, typer.Option("--rules-only", help="Measure the rules alone, not the shipped models.")] = False,
+    check_targets: Annotated[bool, typer.Option("--check-targets", help="Exit 1 when a target is missed.")] = False,
+) -> None:
+    """Sentence-level precision/recall/F1 for claims and problematic sentences, per-rule
+    precision, document ROC AUC, false-flag rate and confusion counts: for the rules alone and,
+    when models ship, for rules + models."""
+    from checker.evaluate.corpus import SPLITS
+    from checker.evaluate.external import default_external_dir, evaluate_external
+    from checker.evaluate.harness import default_configurations, evaluate_corpus
+
+    splits = [s.strip() for item in (split or ["test"]) for s in item.split(",") if s.strip()]
+    try:
+        bad = [s for s in splits if s not in SPLITS]
+        if bad:
+            raise InputError(f"unknown split {bad[0]!r} (expected {', '.join(SPLITS)})", key="--split")
+        configs = default_configurations()
+        if rules_only:
+            configs = {"rules": configs["rules"]}
+        result = evaluate_corpus(corpus, splits=splits, configurations=configs)
+        ext_dir = None if no_external else (external or default_external_dir())
+        if ext_dir is not None:
+            if not ext_dir.is_dir():
+                raise InputError("no such folder", path=str(ext_dir))
+            from checker.analyze import Analyzer
+
+            result["external"] = evaluate_external(ext_dir, Analyzer(use_models=not rules_only))
+    except CheckerError as exc:
+        typer.echo(f"checker: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    typer.echo(render(result))
+    if out is not None:
+        try:
+            out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        except OSError as exc:
+            typer.echo(f"checker: error: {out}: {exc.strerror or exc}", err=True)
+            raise typer.Exit(2) from None
+    last = list(result["configurations"].values())[-1]
+    if check_targets and not all(t["met"] for t in last["targets"].values()):
+        raise typer.Exit(1)

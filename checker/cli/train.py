@@ -1,0 +1,48 @@
+"""`checker train`: fit the learned models on the corpus's train split and ship the parts that
+beat the rules alone on dev."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from checker.cli.app import app
+from checker.errors import CheckerError
+
+
+@app.command()
+def train(
+    corpus: Annotated[Path, typer.Argument(help="The labelled corpus folder (corpus.jsonl + texts/).")] = Path("corpora/clinic-claims"),
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write the models (default: the package's checker/models/).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Seed for the folds and solvers.")] = 0,
+    force: Annotated[bool, typer.Option("--force", help="Write every part even if it does not beat the rules on dev.")] = False,
+    format: Annotated[str, typer.Option("--format", "-f", help="text or json (the dev comparison).")] = "text",
+) -> None:
+    """Train the sentence and document models (train split), tune them (dev split), and write
+    the parts that beat the rules alone on dev as JSON. The test split is never read."""
+    from checker.model.train import TrainConfig, train_models
+    from checker.paths import models_dir
+
+    target = out or models_dir()
+    try:
+        result = train_models(corpus, out_dir=target, config=TrainConfig(seed=seed), force=force,
+                              progress=lambda msg: typer.echo(msg, err=True))
+    except CheckerError as exc:
+        typer.echo(f"checker: error: {exc}", err=True)
+        raise typer.Exit(2) from None
+    if format == "json":
+        typer.echo(json.dumps({"dev": result.dev, "ships": result.ships, "written": result.written,
+                               "removed": result.removed}, indent=2))
+        return
+    from checker.cli.eval import comparison_table
+
+    typer.echo(comparison_table(result.dev, title="dev split"))
+    for part, ok in result.ships.items():
+        typer.echo(f"{part} model: {'ships' if ok else 'does not beat the rules on dev: not shipped'}")
+    for path in result.written:
+        typer.echo(f"wrote {path}")
+    for path in result.removed:
+        typer.echo(f"removed {path}")

@@ -1,0 +1,1 @@
+"""Measuring the checker: the labelled corpus, metrics, the evaluation harness (`checker eval`), external data."""

@@ -1,0 +1,44 @@
+"""Plug the shipped models into one page's analysis (numpy only; no scikit-learn here).
+
+Without models this is exactly the rule-based scorer (checker.scoring.score_page)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from checker.model.store import Models
+from checker.scoring import Scored, band_for, score_page
+from checker.types import Claim, Finding
+
+PAGE_LEVEL_KINDS = {"absence", "metric"}
+
+
+def page_level_rules(ruleset: Any) -> frozenset[str]:
+    """Ids of rules whose findings judge the whole page (absence, metric, and conditional rules
+    over the whole document): they point at an anchor sentence, not at a problem in it."""
+    out = set()
+    for rule in ruleset.rules:
+        within = getattr(rule.match, "within", None)
+        if rule.kind in PAGE_LEVEL_KINDS or (rule.kind == "conditional" and within == "document"):
+            out.add(rule.id)
+    return frozenset(out)
+
+
+def apply_models(models: Models, ctx: Any, findings: Sequence[Finding], *, page_rules: frozenset[str],
+                 rule_weights: dict[str, float] | None = None) -> tuple[list[Claim], Scored]:
+    """(the page's claims: the lexicon's plus the sentence model's, scored findings)."""
+    claims = list(ctx.claims)
+    extra: list[Claim] = []
+    out = list(findings)
+    if models.sentence is not None:
+        judged = models.sentence.judge(ctx.page, ctx.views, ctx.claims, ctx.cautions, findings, ctx.lexicon, page_rules)
+        extra, out = judged.extra_claims, judged.findings
+    if models.document is not None:
+        score, scored, items = models.document.score(out, claims, ctx.cautions, model_claims=len(extra))
+        result = Scored(score, band_for(score), scored, items)
+    else:
+        result = score_page(out, ctx.cautions, weights_of=rule_weights)
+    if extra:
+        claims = sorted(claims + extra, key=lambda c: (c.start, c.end))
+    return claims, result
