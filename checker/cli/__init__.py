@@ -26,7 +26,11 @@ def main() -> None:
     except Exception as exc:  # click usage errors and anything unforeseen: one line, never a traceback
         import click
 
-        if isinstance(exc, click.exceptions.ClickException):
+        try:  # typer >= 0.2x vendors its own click: its usage errors are not click's classes
+            from typer._click.exceptions import ClickException as VendoredClickException
+        except ImportError:
+            VendoredClickException = click.exceptions.ClickException
+        if isinstance(exc, (click.exceptions.ClickException, VendoredClickException)):
             exc.show()
             sys.exit(2)
         if isinstance(exc, click.exceptions.Abort):

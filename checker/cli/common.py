@@ -17,3 +17,17 @@ def make_analyzer(packs: list[Path] | None = None, disable: list[str] | None = N
 
     ruleset = load_ruleset(extra_pack_dirs=packs or (), disabled=disable or (), severity=severity)  # type: ignore[arg-type]
     return Analyzer(ruleset=ruleset)
+
+
+def configured_analyzer(paths: list[str], packs: list[Path] | None = None, disable: list[str] | None = None):  # type: ignore[no-untyped-def]
+    """An Analyzer with the nearest config's packs, disabled rules and severity overrides (found
+    upward from the inputs' common folder; see checker.config), the command-line flags on top."""
+    import os
+
+    from checker.analyze import Analyzer
+    from checker.config import load_rules, settings_for
+
+    files = [os.path.abspath(p) for p in paths if p != "-"]
+    anchor = Path(os.path.commonpath(files)) if files else Path.cwd()
+    settings = settings_for(anchor).merged(packs=tuple(packs or ()), disable=tuple(disable or ()))
+    return Analyzer(ruleset=load_rules(settings))

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from checker.cli.app import app
-from checker.cli.common import DisableOpt, PacksOpt, make_analyzer
+from checker.cli.common import DisableOpt, PacksOpt, configured_analyzer
 from checker.errors import CheckerError
 
 
@@ -37,11 +37,13 @@ def scan(
     disable: DisableOpt = None,
     claims: Annotated[bool, typer.Option("--claims/--no-claims", help="Show the claims table (text format).")] = True,
     cautions: Annotated[bool, typer.Option("--cautions/--no-cautions", help="Show the cautions table (text format).")] = True,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse inputs larger than this (default 50 MB).")] = 50 * 1024 * 1024,
 ) -> None:
-    """Scan clinic pages and explain what is wrong with their treatment claims."""
+    """Scan clinic pages (files, '-' for stdin, or http/https URLs) and explain what is wrong with their treatment claims."""
     from checker.report.json import to_dict
 
-    analyzer = make_analyzer(packs, disable)
+    analyzer = configured_analyzer([p for p in paths if "://" not in p], packs, disable)
+    analyzer.max_bytes = max_bytes
     fmt = None if input_format is InputFormat.auto else input_format.value
     failed = 0
     reports = []
