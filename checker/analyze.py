@@ -46,7 +46,8 @@ class Analyzer:
         word_count = len(_WORD.findall(page.text))
         ctx = PageContext(page, ann, sentence_views(ann), claims, cautions, self.lexicon, word_count)
         findings = evaluate(ctx, self.ruleset)
-        claims, scored = apply_models(self.models, ctx, findings, page_rules=self.page_rules, rule_weights=self.rule_weights)
+        claims, scored = apply_models(self.models, ctx, findings, page_rules=self.page_rules, rule_weights=self.rule_weights,
+                                      disabled=self.ruleset.disabled)
         return Report(
             source=page.source, format=page.format, encoding=page.encoding, notes=page.notes,
             word_count=word_count, score=scored.score, band=scored.band, claims=tuple(claims),

@@ -189,3 +189,12 @@ def test_builtin_packs_load_with_at_least_three_rules_each():
         assert len([r for r in rs.rules if r.pack == pack]) >= 3, pack
     assert {r.kind for r in rs.rules} == {"phrase", "regex", "claim", "absence", "link", "metric", "conditional"} | (
         {"pattern"} & {r.kind for r in rs.rules})
+
+
+def test_model_findings_can_be_disabled_by_id():
+    from checker.analyze import Analyzer
+
+    text = "Parking is free. Our stem cells may help with knee arthritis, which many say is a miracle."
+    off = Analyzer(ruleset=load_ruleset(disabled=["MDL001"]))
+    assert "MDL001" in off.ruleset.disabled
+    assert not [f for f in off.check_text(text).findings if f.rule == "MDL001"]

@@ -21,6 +21,10 @@ from checker.paths import packs_dir
 from checker.safe_regex import compile_regex
 from checker.types import Severity
 
+# Findings that do not come from a rule file: the sentence model's, and ci's own. They can be
+# disabled by id like any rule.
+PSEUDO_RULES = frozenset({"MDL001", "CHK001", "CHK002"})
+
 # Token attributes a blank pipeline never sets: a pattern using them would silently never match.
 _UNSET_ATTRS = {"LEMMA", "POS", "TAG", "DEP", "MORPH", "ENT_TYPE", "ENT_IOB", "ENT_ID", "ENT_KB_ID", "SENT_START", "IS_SENT_START"}
 
@@ -52,6 +56,7 @@ class Rule:
 class RuleSet:
     rules: tuple[Rule, ...]
     packs: dict[str, PackModel] = field(default_factory=dict)
+    disabled: frozenset[str] = frozenset()  # disabled ids of findings that come from outside the packs (MDL001)
 
     def get(self, rule_id: str) -> Rule | None:
         return next((r for r in self.rules if r.id == rule_id or rule_id in r.aliases or r.name == rule_id), None)
@@ -168,7 +173,7 @@ def load_ruleset(
     off = set(disabled)
     wanted = set(only_packs) if only_packs is not None else None
     overrides = severity or {}
-    unknown = (off | set(overrides)) - {r.id for r in rules} - {r.name for r in rules} - set(packs)
+    unknown = (off | set(overrides)) - {r.id for r in rules} - {r.name for r in rules} - set(packs) - PSEUDO_RULES
     if unknown:
         raise RuleFileError(f"unknown rule or pack {sorted(unknown)[0]!r}", key="disable/severity")
     kept = []
@@ -180,7 +185,7 @@ def load_ruleset(
         new_severity = overrides.get(rule.id) or overrides.get(rule.name) or overrides.get(rule.pack)
         kept.append(replace(rule, severity=new_severity) if new_severity else rule)
     kept.sort(key=lambda r: r.id)
-    return RuleSet(tuple(kept), packs)
+    return RuleSet(tuple(kept), packs, frozenset(off & PSEUDO_RULES))
 
 
 class DocMatchers:

@@ -26,14 +26,14 @@ def page_level_rules(ruleset: Any) -> frozenset[str]:
 
 
 def apply_models(models: Models, ctx: Any, findings: Sequence[Finding], *, page_rules: frozenset[str],
-                 rule_weights: dict[str, float] | None = None) -> tuple[list[Claim], Scored]:
+                 rule_weights: dict[str, float] | None = None, disabled: frozenset[str] = frozenset()) -> tuple[list[Claim], Scored]:
     """(the page's claims: the lexicon's plus the sentence model's, scored findings)."""
     claims = list(ctx.claims)
     extra: list[Claim] = []
     out = list(findings)
     if models.sentence is not None:
         judged = models.sentence.judge(ctx.page, ctx.views, ctx.claims, ctx.cautions, findings, ctx.lexicon, page_rules)
-        extra, out = judged.extra_claims, judged.findings
+        extra, out = judged.extra_claims, [f for f in judged.findings if f.rule not in disabled]
     if models.document is not None:
         score, scored, items = models.document.score(out, claims, ctx.cautions, model_claims=len(extra))
         result = Scored(score, band_for(score), scored, items)
