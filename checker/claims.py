@@ -91,7 +91,7 @@ def modality(effect: Mention, target: Mention | None, quals: Sequence[Qualifier]
 def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon) -> list[Claim]:
     views = sentence_views(ann)
     main = main_intervention(ann)
-    section_of = _sections(page)
+    section_of = sections(page)
     claims: list[Claim] = []
     for i, view in enumerate(views):
         effects = view.of("EFFECT")
@@ -153,7 +153,7 @@ def _nearest(effects: list[Mention], target: Mention, lexicon: Lexicon, text: st
     return max(close, key=lambda e: (int(lexicon.attrs("EFFECT", e.key).get("strength", 1)), -distance(e)))
 
 
-def _sections(page: Page) -> list[int]:
+def sections(page: Page) -> list[int]:
     """For each block, the index of the heading block that opens its section (-1 if none)."""
     out, current = [], -1
     for i, block in enumerate(page.blocks):

@@ -84,17 +84,18 @@ class Page:
         """1-based (line, column) in the source file for a character offset into `text`."""
         src = self.source_text if self.source_text is not None else self.text
         src_offset = min(max(self.offset_map.to_source(offset), 0), len(src))
-        starts = self._line_starts or _line_starts(src)
+        starts = self._line_starts or line_starts(src)
         line = bisect_right(starts, src_offset)
         return line, src_offset - starts[line - 1] + 1
 
     def with_line_index(self) -> Page:
         src = self.source_text if self.source_text is not None else self.text
-        object.__setattr__(self, "_line_starts", _line_starts(src))
+        object.__setattr__(self, "_line_starts", line_starts(src))
         return self
 
 
-def _line_starts(text: str) -> tuple[int, ...]:
+def line_starts(text: str) -> tuple[int, ...]:
+    """Offsets at which each line of `text` starts."""
     starts = [0]
     find = text.find
     i = find("\n")

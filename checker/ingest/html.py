@@ -12,7 +12,7 @@ import re
 from html import unescape
 from html.parser import HTMLParser
 
-from checker.types import Block, Link, OffsetMap, Page, Region
+from checker.types import Block, Link, OffsetMap, Page, Region, line_starts
 
 _SKIP = {"script", "style", "noscript", "template", "svg", "math", "iframe", "object", "canvas", "select"}
 _BLOCK = {
@@ -191,13 +191,8 @@ def read_html(source_text: str, *, source: str, encoding: str = "utf-8", notes: 
     parser.close()
     parser._end_block()
     text = "".join(parser.parts)
-    line_starts = [0]
-    find = source_text.find
-    i = find("\n")
-    while i != -1:
-        line_starts.append(i + 1)
-        i = find("\n", i + 1)
-    src_starts = tuple(line_starts[line - 1] + col for line, col in parser.src_pos)
+    starts = line_starts(source_text)
+    src_starts = tuple(starts[line - 1] + col for line, col in parser.src_pos)
     return Page(
         source=source,
         format="html",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from checker.types import Block, Link, OffsetMap, Page
+from checker.types import Block, Link, OffsetMap, Page, line_starts
 
 _HTML_TAG = re.compile(r"<[^>\n]{0,500}>")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
@@ -24,11 +24,7 @@ def _parser():  # type: ignore[no-untyped-def]
 class _Builder:
     def __init__(self, source_text: str) -> None:
         self.src = source_text
-        self.line_starts = [0]
-        i = source_text.find("\n")
-        while i != -1:
-            self.line_starts.append(i + 1)
-            i = source_text.find("\n", i + 1)
+        self.line_starts = list(line_starts(source_text))
         self.parts: list[str] = []
         self.length = 0
         self.text_starts: list[int] = []

@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from checker.claims import SentenceView
+from checker.claims import SentenceView, sections
 from checker.lexicon import Lexicon
 from checker.types import Caution, Claim, Finding, Page
 
@@ -117,7 +117,7 @@ def sentence_features(
 ) -> list[dict[str, float]]:
     """One sparse feature dict per sentence view."""
     groups = set(groups)
-    section_of = _sections(page)
+    section_of = sections(page)
     out: list[dict[str, float]] = []
     for i, view in enumerate(views):
         f: dict[str, float] = {"bias": 1.0}
@@ -190,15 +190,6 @@ def sentence_features(
                 f[f"pack:{fd.pack}"] = 1.0
                 f[f"sev:{fd.severity}"] = 1.0
         out.append(f)
-    return out
-
-
-def _sections(page: Page) -> list[int]:
-    out, current = [], -1
-    for i, block in enumerate(page.blocks):
-        if block.kind in {"heading", "title"}:
-            current = i
-        out.append(current)
     return out
 
 
