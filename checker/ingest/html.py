@@ -121,6 +121,15 @@ class _Extractor(HTMLParser):
         self.src_pos.append((line, col + offset_in_data))
         self._emit(piece)
 
+    def parse_html_declaration(self, i: int) -> int:
+        """Python 3.11's parser asserts on malformed `<![…` sections (found by bench/fuzz.py);
+        like browsers, treat a broken declaration as a bogus comment and skip to its `>`."""
+        try:
+            return super().parse_html_declaration(i)
+        except AssertionError:
+            j = self.rawdata.find(">", i + 2)
+            return -1 if j < 0 else j + 1
+
     def handle_entityref(self, name: str) -> None:
         self._reference(f"&{name};")
 
