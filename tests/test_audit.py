@@ -430,3 +430,36 @@ def test_a_folder_with_nothing_to_check_still_gets_its_rows(tmp_path):
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["score"]["mean"] is None and summary["top_rules"] == []
     assert "<table" in (tmp_path / "out" / "report.html").read_text()
+
+
+def test_output_that_cannot_be_written_is_a_clear_error(tmp_path):
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text("Our stem cells cure MS.")
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where the output folder should be")
+    proc = subprocess.run([sys.executable, "-m", "checker", "audit", str(pages), "--out", str(blocker / "out"), "--jobs", "1"],
+                          capture_output=True, timeout=300)
+    err = proc.stderr.decode()
+    assert proc.returncode == 2 and "Traceback" not in err
+    assert "cannot write the audit output" in err and "not-a-folder" in err
+
+
+def test_a_write_failure_leaves_earlier_outputs_intact(small, tmp_path, monkeypatch):
+    import errno
+    import shutil
+
+    from checker.audit import tables
+
+    root, out, *_ = small
+    copy = tmp_path / "out-copy"
+    shutil.copytree(out, copy)
+    before = (copy / "pages.csv").read_bytes()
+
+    def disk_full(src, dst):
+        raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+
+    monkeypatch.setattr(tables.os, "replace", disk_full)
+    with pytest.raises(OSError):
+        audit([root], out=copy, jobs=1, max_bytes=MAX_BYTES)
+    assert (copy / "pages.csv").read_bytes() == before  # the earlier table is whole, not half-written

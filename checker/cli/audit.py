@@ -47,6 +47,10 @@ def audit(
                 resume=resume, engine=engine.value, scheduler=scheduler, packs=packs or (), disable=disable or (),
                 max_bytes=max_bytes, hidden=hidden, report_pages=report_pages, progress=bar.update,
             )
+    except OSError as exc:  # cannot write the outputs (permissions, disk full): files already in place stay intact
+        from checker.errors import CheckerError
+
+        raise CheckerError(f"cannot write the audit output: {exc.strerror or exc}", path=exc.filename or str(out)) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
     line = (f"{result.total:,} files: {result.ok:,} checked, {result.skipped:,} skipped, {result.errors:,} errors; "
