@@ -35,6 +35,12 @@ _HOMOGLYPHS = {
 }
 _LEET = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s", "!": "i", "|": "l"}
 _LEET_ALT = {"1": "l", "!": "l", "0": "o"}
+# Characters the per-character pass changes: invisible ones, look-alikes, and compatibility forms
+# that fold to ASCII letters (fullwidth, ligatures, mathematical and enclosed alphanumerics).
+_FOLD_CANDIDATE = re.compile(
+    "[" + re.escape("".join(chr(c) for c in _INVISIBLE)) + re.escape("".join(_HOMOGLYPHS))
+    + "\uff01-\uff5e\ufb00-\ufb06\u2460-\u24ff\U0001d400-\U0001d7ff]"
+)
 _SUSPECT = re.compile(r"[^\x00-\x7f]|(?<![A-Za-z])(?:[A-Za-z][ .\-_*]){2,}[A-Za-z](?![A-Za-z])|[A-Za-z][0-9@$!|]|[0-9@$|][A-Za-z]")
 _WORDISH = re.compile(r"[^\s]+")
 _SPACED = re.compile(r"(?<![A-Za-z])[A-Za-z]([ .\-_*])(?:[A-Za-z]\1){1,}[A-Za-z](?![A-Za-z])")  # one separator per run
@@ -80,10 +86,36 @@ def normalize(text: str, key_terms: frozenset[str] = frozenset()) -> Normalized:
     """Normalize `text` for matching. Fast path: plain ASCII with no spaced or leet words."""
     if not _SUSPECT.search(text):
         return identity(text)
+    evasions: list[Evasion] = []
+    if _FOLD_CANDIDATE.search(text):
+        folded_text, origin = _fold_characters(text, evasions)
+    else:  # curly quotes, accents, "B12": nothing for the character pass to do
+        folded_text, origin = text, list(range(len(text)))
+    # pass 2: word-level repairs that must yield a key term
+    out: list[str] = []
+    out_origin: list[int] = []
+    cursor = 0
+    for start, end, repaired, kind, sources in _word_repairs(folded_text, key_terms):
+        out.append(folded_text[cursor:start])
+        out_origin.extend(origin[cursor:start])
+        out.append(repaired)
+        out_origin.extend(origin[k] for k in sources)  # each repaired letter maps to its own source letter
+        evasions.append(Evasion(origin[start], origin[end - 1] + 1, kind, text[origin[start] : origin[end - 1] + 1], repaired))
+        cursor = end
+    out.append(folded_text[cursor:])
+    out_origin.extend(origin[cursor:])
+    if not evasions:
+        return identity(text)
+    to_original = np.asarray(out_origin + [len(text)], dtype=np.int64)
+    evasions.sort(key=lambda e: (e.start, e.end))
+    return Normalized("".join(out), to_original, _merge(evasions))
+
+
+def _fold_characters(text: str, evasions: list[Evasion]) -> tuple[str, list[int]]:
+    """Pass 1, per character: drop invisible characters, fold look-alikes inside mixed-script
+    words and compatibility letters; returns the folded text and each character's origin."""
     chars: list[str] = []
     origin: list[int] = []
-    evasions: list[Evasion] = []
-    # pass 1: per-character folding (invisible, NFKC, homoglyphs in mixed-script words)
     mixed = _mixed_script_words(text)
     for i, ch in enumerate(text):
         if ord(ch) < 128:
@@ -106,26 +138,7 @@ def normalize(text: str, key_terms: frozenset[str] = frozenset()) -> Normalized:
             folded = ch
         chars.extend(folded)
         origin.extend([i] * len(folded))
-    folded_text = "".join(chars)
-    # pass 2: word-level repairs that must yield a key term
-    out: list[str] = []
-    out_origin: list[int] = []
-    cursor = 0
-    for start, end, repaired, kind, sources in _word_repairs(folded_text, key_terms):
-        out.append(folded_text[cursor:start])
-        out_origin.extend(origin[cursor:start])
-        out.append(repaired)
-        out_origin.extend(origin[k] for k in sources)  # each repaired letter maps to its own source letter
-        evasions.append(Evasion(origin[start], origin[end - 1] + 1, kind, text[origin[start] : origin[end - 1] + 1], repaired))
-        cursor = end
-    out.append(folded_text[cursor:])
-    out_origin.extend(origin[cursor:])
-    normalized = "".join(out)
-    if not evasions:
-        return identity(text)
-    to_original = np.asarray(out_origin + [len(text)], dtype=np.int64)
-    evasions.sort(key=lambda e: (e.start, e.end))
-    return Normalized(normalized, to_original, _merge(evasions))
+    return "".join(chars), origin
 
 
 def _mixed_script_words(text: str) -> set[int]:

@@ -13,8 +13,6 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
-import negspacy.negation  # noqa: F401  (registers the "negex" factory)
-
 from checker.nlp import components  # noqa: F401  (registers our factories)
 from checker.nlp.components import ENT_KEY, QUAL_KEY, doc_text
 from checker.ingest.normalize import Evasion, Normalized, identity, normalize
