@@ -279,7 +279,7 @@ def eval_metric(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
             where = (hits[0].start, hits[0].end)
             shown = "; ".join(f"{e.kind}: {e.original!r} read as {e.normalized!r}" for e in hits[:4])
     elif metric == "caps_words":
-        exempt = _ACRONYMS | {t.upper() for t in m.terms}  # type: ignore[attr-defined]  # for caps_words, `terms` are acronyms
+        exempt = {t.upper() for t in m.terms}  # type: ignore[attr-defined]  # for caps_words, `terms` are acronyms
         caps = [w for w in re.finditer(r"\b[A-Z]{4,}\b", text) if w.group(0) not in exempt]
         value = 100 * len(caps) / words
         if caps:
@@ -294,7 +294,6 @@ def eval_metric(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
         yield Hit(where[0], where[1], shown, fields={"value": f"{value:.1f}" if value % 1 else f"{int(value)}", "detail": shown})
 
 
-_ACRONYMS = {"COPD", "HSCT", "NAFLD", "NASH", "ARDS", "GVHD", "SCID", "USDA", "HIPAA", "MSCS", "HSCS", "COVID", "FAQS", "CMS"}
 
 
 def _units(ctx: PageContext, within: str) -> list[tuple[int, int]]:
