@@ -4,9 +4,11 @@ anaphora and context resolution, long text in chunks."""
 from __future__ import annotations
 
 import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from checker.ingest import page_from_text
 from checker.nlp.pipeline import CHUNK_CHARS, annotate, chunks
+from tests.strategies import words
 
 
 def ann_of(analyzer, text, format="text"):
@@ -131,3 +133,73 @@ def test_text_longer_than_spacy_max_length_is_processed_whole(check, analyzer):
     assert len(text) > analyzer.nlp.max_length
     assert len(report.claims) == text.count("cure knee arthritis")
     assert report.claims[-1].end > len(text) - len(line)
+
+
+# --- the tuple-based components agree with the spaCy code they replace -------------------------
+
+_SAME = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+_texts = st.lists(st.one_of(words, st.sampled_from(["!", "?", "...", "。", ")", "\"", "Dr.", "\r\n", " \n ", "  "]),
+                          st.text(max_size=12)), max_size=60).map(" ".join)
+
+
+def _reference_sentence_starts(text: str) -> list[int]:
+    """The old pipeline: a sentence after every newline (skipping space tokens), then spaCy's
+    own Sentencizer (which never overwrites a start already set)."""
+    import re
+
+    import spacy
+
+    nlp = spacy.blank("en")
+    sentencizer = nlp.add_pipe("sentencizer")
+    doc = nlp.make_doc(text)
+    for m in re.finditer(r"[\r\n]+", text):
+        i = next((t.i for t in doc if t.idx > m.start()), len(doc))
+        while i < len(doc) and doc[i].is_space:
+            i += 1
+        if 0 < i < len(doc):
+            doc[i].is_sent_start = True
+    sentencizer(doc)
+    return [s.start for s in doc.sents]
+
+
+@_SAME
+@given(text=_texts)
+def test_sentence_bounds_match_spacys_sentencizer_plus_newlines(text):
+    from checker.nlp.components import sentence_starts
+    from checker.nlp.pipeline import _make_doc, build_nlp
+
+    nlp = build_nlp()
+    doc = _make_doc(nlp, text)
+    nlp.get_pipe("checker_sentences")(doc)
+    assert sentence_starts(doc) == (_reference_sentence_starts(text) if len(doc) else [])
+
+
+@_SAME
+@given(text=_texts, data=st.data())
+def test_expand_matches_doc_char_span_expand(text, data):
+    from checker.nlp.components import _expand, token_offsets
+    from checker.nlp.pipeline import _make_doc, build_nlp
+
+    doc = _make_doc(build_nlp(), text)
+    if not len(doc):
+        return
+    lo = data.draw(st.integers(0, len(text)))
+    hi = data.draw(st.integers(lo, len(text)))
+    span = doc.char_span(lo, hi, alignment_mode="expand")
+    expected = (span.start, span.end) if span is not None and len(span) else None
+    assert _expand(*token_offsets(doc), lo, hi) == expected
+
+
+@_SAME
+@given(spans=st.lists(st.tuples(st.integers(0, 30), st.integers(1, 6)), max_size=25))
+def test_filter_longest_matches_spacy_filter_spans(spans):
+    import spacy
+    from spacy.util import filter_spans
+
+    from checker.nlp.components import Entity, filter_longest
+
+    doc = spacy.blank("en").make_doc(" ".join(["w"] * 40))
+    found = [Entity(s, s + n, "X", str(i)) for i, (s, n) in enumerate(spans)]
+    expected = [(s.start, s.end, s.kb_id_) for s in filter_spans([doc[e.start:e.end] for e in found])]
+    # filter_spans keeps the first of equal spans; Span objects lose our index, so compare offsets
+    assert [(e.start, e.end) for e in filter_longest(found)] == [(s, e) for s, e, _ in expected]

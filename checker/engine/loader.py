@@ -209,7 +209,7 @@ class DocMatchers:
         matchers: list[Any] = list(self.phrase.values())
         if self.has_patterns:
             matchers.append(self.matcher)
-        from checker.nlp.pipeline import token_offsets
+        from checker.nlp.components import token_offsets
 
         starts, ends = token_offsets(doc)
         for matcher in matchers:

@@ -1,33 +1,54 @@
-"""spaCy components. They only annotate: spans in doc.spans, nothing judged here.
+"""spaCy components. They only annotate, nothing judged here.
 
-- checker_block_bounds: a sentence starts after every newline token (blocks are newline-separated
-  in the text the pipeline reads), so a sentence never runs across a heading or list item.
-- checker_entities: lexicon terms and regexes -> doc.spans["checker"], overlaps resolved.
-- checker_qualifiers: ConText-style triggers with direction, scope and terminators ->
-  doc.spans["qualifiers"], each span's governed range in span._.checker_scope.
+- checker_sentences: sentence starts after sentence-final punctuation (spaCy's Sentencizer rule)
+  and after every newline token (blocks are newline-separated in the text the pipeline reads),
+  so a sentence never runs across a heading or list item.
+- checker_entities: lexicon terms and regexes, overlaps resolved.
+- checker_negex: negspacy's negation triggers and test over those entities.
+- checker_qualifiers: ConText-style triggers with direction, scope and terminators.
+
+Annotations are plain tuples of token offsets in doc.user_data (see the *_KEY names and
+`entities`, `negated`, `qualifiers` below), not Span objects: building a Span costs more than
+matching it, and the pipeline only ever reads offsets. `entity_spans(doc)` gives Spans for
+inspection.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from typing import NamedTuple
 
 import numpy as np
 from negspacy.negation import Negex
+from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
 
 from checker.lexicon import Lexicon, load_lexicon
 from checker.safe_regex import compile_regex
 
-ENT_KEY = "checker"
+ENT_KEY = "checker_entities"  # user_data: list[Entity], sorted
+NEG_KEY = "checker_negated"  # user_data: list[bool], parallel to the entities
+QUAL_KEY = "checker_qualifiers"  # user_data: list[QualifierMatch]
 _NEWLINES = re.compile(r"[\r\n]+")
-QUAL_KEY = "qualifiers"
 
-if not Span.has_extension("checker_scope"):
-    Span.set_extension("checker_scope", default=None)
+
+class Entity(NamedTuple):
+    start: int  # token offsets
+    end: int
+    label: str
+    key: str
+
+
+class QualifierMatch(NamedTuple):
+    category: str
+    start: int  # token offsets of the trigger
+    end: int
+    scope_start: int  # character offsets (in the Doc's text) of the range it governs
+    scope_end: int
 
 
 def doc_text(doc: Doc) -> str:
@@ -39,30 +60,94 @@ def doc_text(doc: Doc) -> str:
     return text
 
 
-def _token_index(doc: Doc) -> np.ndarray:
-    return doc.to_array("IDX").astype(np.int64) if len(doc) else np.zeros(0, dtype=np.int64)
+def token_offsets(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
+    """Character start and end of every token, computed once per Doc (cached in user_data)."""
+    cached = doc.user_data.get("checker_offsets")
+    if cached is None:
+        arr = doc.to_array([IDX, LENGTH]).astype(np.int64) if len(doc) else np.zeros((0, 2), dtype=np.int64)
+        cached = (arr[:, 0], arr[:, 0] + arr[:, 1])
+        doc.user_data["checker_offsets"] = cached
+    return cached
 
 
-@Language.factory("checker_block_bounds")
-def make_block_bounds(nlp: Language, name: str) -> "BlockBounds":
-    return BlockBounds()
+def sentence_starts(doc: Doc) -> list[int]:
+    """The first token of every sentence, from SENT_START (no Span objects)."""
+    if not len(doc):
+        return []
+    starts = np.flatnonzero(doc.to_array(SENT_START).astype(np.int64) == 1).tolist()
+    if not starts or starts[0] != 0:
+        starts.insert(0, 0)
+    return starts
 
 
-class BlockBounds:
+def entities(doc: Doc) -> list[Entity]:
+    return doc.user_data.get(ENT_KEY, [])
+
+
+def negated(doc: Doc) -> list[bool]:
+    return doc.user_data.get(NEG_KEY) or [False] * len(entities(doc))
+
+
+def qualifiers(doc: Doc) -> list[QualifierMatch]:
+    return doc.user_data.get(QUAL_KEY, [])
+
+
+def entity_spans(doc: Doc) -> list[Span]:
+    """The entities as Spans (label, kb_id, and the negation in span._.negex): for inspection."""
+    if not Span.has_extension("negex"):
+        Span.set_extension("negex", default=False)
+    out = []
+    for e, neg in zip(entities(doc), negated(doc)):
+        span = Span(doc, e.start, e.end, label=e.label, kb_id=e.key)
+        span._.negex = neg
+        out.append(span)
+    return out
+
+
+@Language.factory("checker_sentences")
+def make_sentences(nlp: Language, name: str) -> "SentenceBounds":
+    return SentenceBounds(nlp)
+
+
+class SentenceBounds:
+    """spaCy's Sentencizer rule, vectorised: a token that is neither punctuation nor a
+    sentence-final character starts a sentence when such a character came since the previous
+    such token. Plus: the first non-space token after a newline starts a sentence. The
+    Sentencizer walks the Doc token by token in Python; this reads three arrays."""
+
+    def __init__(self, nlp: Language) -> None:
+        strings = nlp.vocab.strings
+        self.final = np.array(sorted(strings.add(c) for c in Sentencizer.default_punct_chars), dtype=np.uint64)
+
     def __call__(self, doc: Doc) -> Doc:
-        text = doc_text(doc)
         n = len(doc)
-        if "\n" not in text or n < 2:
+        if not n:
             return doc
-        newlines = np.fromiter((m.start() for m in _NEWLINES.finditer(text)), dtype=np.int64)
-        first = np.searchsorted(_token_index(doc), newlines, side="right")  # first token after each newline
-        is_space = doc.to_array("IS_SPACE").astype(bool)
-        for i in first.tolist():
-            while i < n and is_space[i]:
-                i += 1
-            if 0 < i < n:
-                doc[i].is_sent_start = True
+        arr = doc.to_array([ORTH, IS_PUNCT, IS_SPACE])
+        at = np.minimum(np.searchsorted(self.final, arr[:, 0]), len(self.final) - 1)
+        final = self.final[at] == arr[:, 0]  # np.isin, without its fixed cost
+        ordinary = np.flatnonzero(~(final | arr[:, 1].astype(bool)))
+        seen = np.concatenate(([0], np.cumsum(final)))  # seen[i]: final characters before token i
+        previous = np.concatenate(([-1], ordinary[:-1]))
+        is_start = np.zeros(n, dtype=bool)
+        is_start[ordinary[seen[ordinary] - seen[previous + 1] > 0]] = True
+        text = doc_text(doc)
+        if "\n" in text or "\r" in text:
+            is_start |= self._after_newlines(doc, text, ~arr[:, 2].astype(bool))
+        is_start[0] = True
+        doc.from_array([SENT_START], np.where(is_start, 1, -1).astype(np.int64).astype(np.uint64)[:, None])
         return doc
+
+    @staticmethod
+    def _after_newlines(doc: Doc, text: str, not_space: np.ndarray) -> np.ndarray:
+        out = np.zeros(len(doc), dtype=bool)
+        newlines = np.fromiter((m.start() for m in _NEWLINES.finditer(text)), dtype=np.int64)
+        first = np.searchsorted(token_offsets(doc)[0], newlines, side="right")  # first token after each newline
+        words = np.flatnonzero(not_space)
+        k = np.searchsorted(words, first)  # the first non-space token at or after it
+        hits = words[k[k < len(words)]]
+        out[hits[hits > 0]] = True
+        return out
 
 
 def _is_abbreviation(term: str) -> bool:
@@ -101,53 +186,81 @@ class EntityRuler:
         self.by_id = by_id
 
     def __call__(self, doc: Doc) -> Doc:
-        spans: list[Span] = []
+        found: list[Entity] = []
+        by_id = self.by_id
         for matcher in (self.norm, self.orth):
             for match_id, start, end in matcher(doc):
-                label, key = self.by_id[match_id]
-                spans.append(Span(doc, start, end, label=label, kb_id=key))
-        text = doc_text(doc)
-        for label, key, rx in self.regexes:
-            for m in rx.finditer(text):  # type: ignore[attr-defined]
-                span = doc.char_span(m.start(), m.end(), label=label, kb_id=key, alignment_mode="expand")
-                if span is not None and len(span):
-                    spans.append(span)
-        doc.spans[ENT_KEY] = resolve_overlaps(spans)
+                found.append(Entity(start, end, *by_id[match_id]))
+        if self.regexes and len(doc):
+            text = doc_text(doc)
+            starts, ends = token_offsets(doc)
+            for label, key, rx in self.regexes:
+                for m in rx.finditer(text):  # type: ignore[attr-defined]
+                    span = _expand(starts, ends, m.start(), m.end())
+                    if span is not None:
+                        found.append(Entity(*span, label, key))
+        doc.user_data[ENT_KEY] = resolve_overlaps(found)
         return doc
+
+
+def _expand(starts: np.ndarray, ends: np.ndarray, lo: int, hi: int) -> tuple[int, int] | None:
+    """The tokens a character range touches (Doc.char_span(..., alignment_mode="expand")): a
+    token owns its characters and the whitespace after it, up to the next token."""
+    if hi <= 0 or lo >= int(ends[-1]) + 1:
+        return None
+    first = int(np.searchsorted(starts, lo, side="right")) - 1
+    last = int(np.searchsorted(starts, hi - 1, side="right")) - 1
+    if first < 0 or last < 0:
+        return None
+    if lo == int(ends[first]):  # starts in the whitespace after a token
+        first += 1
+    return (first, last + 1) if last + 1 > first else None
+
+
+def filter_longest(entities: list[Entity]) -> list[Entity]:
+    """spacy.util.filter_spans for tuples: the longest (then first) of overlapping entities."""
+    ordered = sorted(entities, key=lambda e: (e.end - e.start, -e.start), reverse=True)
+    seen: set[int] = set()
+    kept = []
+    for e in ordered:
+        if e.start not in seen and e.end - 1 not in seen:
+            kept.append(e)
+            seen.update(range(e.start, e.end))
+    return sorted(kept, key=lambda e: e.start)
 
 
 _CONTAINER_KEEPS_INNER = {("EFFECT", "CONDITION"), ("EFFECT", "BODY_PART")}
 
 
-def resolve_overlaps(spans: list[Span]) -> list[Span]:
-    """Within a label keep the longest non-overlapping spans. Across labels, drop a span that
-    lies strictly inside a longer span of another label ("lower" inside "lower back pain",
+def resolve_overlaps(found: list[Entity]) -> list[Entity]:
+    """Within a label keep the longest non-overlapping entities. Across labels, drop one that
+    lies strictly inside a longer entity of another label ("lower" inside "lower back pain",
     "liver" inside "liver failure"), except the object inside an effect phrase ("pain" in
     "pain relief"). Cautions are independent of the other labels."""
-    by_label: dict[str, list[Span]] = {}
-    for span in spans:
-        by_label.setdefault(span.label_, []).append(span)
-    kept = [(s.start, s.end, s.label_, s) for group in by_label.values() for s in filter_spans(group)]
-    kept.sort(key=lambda k: (k[0], -k[1], k[2]))
-    others = [k for k in kept if k[2] != "CAUTION"]  # sorted by start: a sweep finds containers
+    by_label: dict[str, list[Entity]] = {}
+    for e in found:
+        by_label.setdefault(e.label, []).append(e)
+    kept = [e for group in by_label.values() for e in filter_longest(group)]
+    kept.sort(key=lambda e: (e.start, -e.end, e.label))
+    others = [e for e in kept if e.label != "CAUTION"]  # sorted by start: a sweep finds containers
     out = []
     lo = 0
-    for start, end, label, span in kept:
-        if label != "CAUTION":
-            while lo < len(others) and others[lo][1] <= start:
-                lo += 1  # spans ending before this one starts cannot contain it
+    for e in kept:
+        if e.label != "CAUTION":
+            while lo < len(others) and others[lo].end <= e.start:
+                lo += 1  # entities ending before this one starts cannot contain it
             inside = False
-            for o_start, o_end, o_label, _ in others[lo:]:
-                if o_start > start:
+            for o in others[lo:]:
+                if o.start > e.start:
                     break
-                if (o_label != label and end <= o_end and (o_end - o_start) > (end - start)
-                        and (o_label, label) not in _CONTAINER_KEEPS_INNER):
+                if (o.label != e.label and e.end <= o.end and (o.end - o.start) > (e.end - e.start)
+                        and (o.label, e.label) not in _CONTAINER_KEEPS_INNER):
                     inside = True
                     break
             if inside:
                 continue
-        out.append(span)
-    out.sort(key=lambda s: (s.start, s.end, s.label_))
+        out.append(e)
+    out.sort(key=lambda e: (e.start, e.end, e.label))
     return out
 
 
@@ -197,15 +310,15 @@ class QualifierRuler:
             if m in self.settings and not any(ps <= s < pe for ps, pe in pseudo)
         ]
         triggers = _longest_first(triggers)
-        out: list[Span] = []
-        sent_starts = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist() if triggers else []
-        if sent_starts[:1] != [0]:
-            sent_starts.insert(0, 0)
+        out: list[QualifierMatch] = []
+        if triggers:
+            starts_of_sentences = sentence_starts(doc)
+            tok_starts, tok_ends = token_offsets(doc)
         for match_id, start, end in triggers:
             category, direction, max_scope = self.settings[match_id]
-            k = bisect_right(sent_starts, start) - 1
-            lo = sent_starts[k]
-            hi = sent_starts[k + 1] if k + 1 < len(sent_starts) else len(doc)
+            k = bisect_right(starts_of_sentences, start) - 1
+            lo = starts_of_sentences[k]
+            hi = starts_of_sentences[k + 1] if k + 1 < len(starts_of_sentences) else len(doc)
             if direction in {"forward", "both"}:
                 stop = next((t for t in terms if end <= t < hi), hi)
                 hi_scope = min(stop, end + max_scope)
@@ -216,10 +329,12 @@ class QualifierRuler:
                 lo_scope = max(stop, start - max_scope)
             else:
                 lo_scope = start
-            span = Span(doc, start, end, label=category)
-            span._.checker_scope = (doc[lo_scope].idx, doc[hi_scope - 1].idx + len(doc[hi_scope - 1]) if hi_scope > lo_scope else doc[start].idx)
-            out.append(span)
-        doc.spans[QUAL_KEY] = out
+            if hi_scope > lo_scope:
+                scope = (int(tok_starts[lo_scope]), int(tok_ends[hi_scope - 1]))
+            else:
+                scope = (int(tok_starts[lo_scope]), int(tok_starts[start]))
+            out.append(QualifierMatch(category, start, end, *scope))
+        doc.user_data[QUAL_KEY] = out
         return doc
 
 
@@ -249,21 +364,34 @@ class FastNegex(Negex):
     by binary search, once."""
 
     def negex(self, doc: Doc) -> Doc:
-        preceding, following, terminating = self.process_negations(doc)
-        boundaries = self.termination_boundaries(doc, terminating)
-        if not boundaries:
+        found = entities(doc)
+        flags = [False] * len(found)
+        doc.user_data[NEG_KEY] = flags
+        if not found:
             return doc
-        starts = [b[0] for b in boundaries]
-        by_boundary: dict[int, tuple[list, list]] = {}
-        for key in self.span_keys:
-            for span in doc.spans.get(key, []):
-                i = bisect_right(starts, span.start) - 1
-                if i < 0 or span.end > boundaries[i][1]:
-                    continue
-                if i not in by_boundary:
-                    lo, hi = boundaries[i]
-                    by_boundary[i] = ([m for m in preceding if lo <= m[1] < hi], [m for m in following if lo <= m[1] < hi])
-                sub_preceding, sub_following = by_boundary[i]
-                if sub_preceding or sub_following:
-                    self._apply_negation(span, sub_preceding, sub_following)
+        preceding, following, terminating = self.process_negations(doc)
+        if not preceding and not following and not self.chunk_prefix:
+            return doc
+        starts = sorted(set(sentence_starts(doc)) | {t[1] for t in terminating})
+        ends = starts[1:] + [len(doc)]
+        by_boundary: dict[int, tuple[list[int], list[int]]] = {}
+        for n, e in enumerate(found):
+            i = bisect_right(starts, e.start) - 1
+            if i < 0 or e.end > ends[i]:
+                continue
+            if self.ent_types and e.label not in self.ent_types:
+                continue
+            if i not in by_boundary:
+                lo, hi = starts[i], ends[i]
+                by_boundary[i] = ([m[1] for m in preceding if lo <= m[1] < hi], [m[2] for m in following if lo <= m[1] < hi])
+            before, after = by_boundary[i]
+            flags[n] = (any(p < e.start for p in before) or any(f > e.end for f in after)
+                        or self._chunk_prefixed(doc, e))
         return doc
+
+    def _chunk_prefixed(self, doc: Doc, e: Entity) -> bool:
+        if not self.chunk_prefix:
+            return False
+        starts, ends = token_offsets(doc)
+        text = doc_text(doc)[int(starts[e.start]) : int(ends[e.end - 1])].lower()
+        return any(text.startswith(c.lower()) for c in self.chunk_prefix)

@@ -8,13 +8,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 
-import numpy as np
 import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
 from checker.nlp import components  # noqa: F401  (registers our factories)
-from checker.nlp.components import ENT_KEY, QUAL_KEY, doc_text
+from checker.nlp.components import doc_text, entities, negated, qualifiers, sentence_starts, token_offsets
 from checker.ingest.normalize import Evasion, Normalized, identity, normalize
 from checker.types import Mention, Page, Qualifier, Sentence
 
@@ -25,16 +24,15 @@ DocMatcher = Callable[[Doc], Iterable[tuple[str, int, int]]]  # doc -> (rule id,
 
 @cache
 def build_nlp(lexicon_dir: str = "") -> Language:
-    """spacy.blank("en") + block bounds + sentencizer + entity ruler + negex + qualifiers."""
+    """spacy.blank("en") + sentence bounds + entity ruler + negex + qualifiers."""
     from checker.lexicon import load_lexicon
     from pathlib import Path
 
     lexicon = load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
     nlp = spacy.blank("en")
-    nlp.add_pipe("checker_block_bounds")
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("checker_sentences")
     nlp.add_pipe("checker_entities", config={"lexicon_dir": lexicon_dir})
-    nlp.add_pipe("checker_negex", config={"neg_termset": lexicon.negation, "span_keys": [ENT_KEY]})
+    nlp.add_pipe("checker_negex", config={"neg_termset": lexicon.negation})
     nlp.add_pipe("checker_qualifiers", config={"lexicon_dir": lexicon_dir})
     nlp.max_length = CHUNK_CHARS * 2
     return nlp
@@ -129,25 +127,10 @@ def _make_doc(nlp: Language, text: str) -> Doc:
     return doc
 
 
-def token_offsets(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
-    """Character start and end of every token, computed once per Doc (cached in user_data)."""
-    cached = doc.user_data.get("checker_offsets")
-    if cached is None:
-        arr = doc.to_array(["IDX", "LENGTH"]).astype(np.int64) if len(doc) else np.zeros((0, 2), dtype=np.int64)
-        cached = (arr[:, 0], arr[:, 0] + arr[:, 1])
-        doc.user_data["checker_offsets"] = cached
-    return cached
-
-
 def sentence_token_ranges(doc: Doc) -> list[tuple[int, int]]:
-    """(first token, end token) of each sentence, from the SENT_START array (no Span objects)."""
-    if not len(doc):
-        return []
-    bounds = np.flatnonzero(doc.to_array("SENT_START") == 1).tolist()
-    if not bounds or bounds[0] != 0:
-        bounds.insert(0, 0)
-    bounds.append(len(doc))
-    return list(zip(bounds[:-1], bounds[1:]))
+    """(first token, end token) of each sentence."""
+    starts = sentence_starts(doc)
+    return list(zip(starts, starts[1:] + [len(doc)]))
 
 
 def annotate(
@@ -168,7 +151,7 @@ def annotate(
     original = page.text
     sentences: list[Sentence] = []
     mentions: list[Mention] = []
-    qualifiers: list[Qualifier] = []
+    qualifiers_found: list[Qualifier] = []
     rule_matches: dict[str, list[tuple[int, int]]] = {}
     tokens = 0
     for (base, _), doc in zip(ranges, nlp.pipe(docs, batch_size=32)):
@@ -184,18 +167,17 @@ def annotate(
             s += len(chunk) - len(chunk.lstrip())
             S, E = back(base + s, base + s + len(stripped))
             sentences.append(Sentence(S, E, bisect_right(block_starts, S) - 1))
-        for span in doc.spans[ENT_KEY]:
-            S, E = back(base + int(starts[span.start]), base + int(ends[span.end - 1]))
-            mentions.append(Mention(span.label_, span.kb_id_, S, E, original[S:E], bool(span._.negex)))
-        for span in doc.spans[QUAL_KEY]:
-            lo, hi = span._.checker_scope
-            S, E = back(base + int(starts[span.start]), base + int(ends[span.end - 1]))
-            scope_lo, scope_hi = back(base + lo, base + hi)
-            qualifiers.append(Qualifier(span.label_, original[S:E], S, E, scope_lo, scope_hi))
+        for e, neg in zip(entities(doc), negated(doc)):
+            S, E = back(base + int(starts[e.start]), base + int(ends[e.end - 1]))
+            mentions.append(Mention(e.label, e.key, S, E, original[S:E], neg))
+        for q in qualifiers(doc):
+            S, E = back(base + int(starts[q.start]), base + int(ends[q.end - 1]))
+            scope_lo, scope_hi = back(base + q.scope_start, base + q.scope_end)
+            qualifiers_found.append(Qualifier(q.category, original[S:E], S, E, scope_lo, scope_hi))
         for matcher in matchers:
             for rule_id, s, e in matcher(doc):
                 rule_matches.setdefault(rule_id, []).append(back(base + s, base + e))
     return Annotations(
-        tuple(sentences), tuple(mentions), tuple(qualifiers),
+        tuple(sentences), tuple(mentions), tuple(qualifiers_found),
         {k: tuple(v) for k, v in rule_matches.items()}, tokens, norm,
     )
