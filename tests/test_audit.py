@@ -381,7 +381,7 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path):
     batches = iter([files[i:i + 4] for i in range(0, 12, 4)])
     records = []
     run_local(batches, options=AnalyzerOptions(), jobs=2, on_results=records.extend, task=crash_on_poison)
-    status = {r["path"]: (r["page"]["status"], r["page"]["reason"]) for r in records}
+    status = {d.path: (d.status, json.loads(d.line)["page"]["reason"]) for d in records}
     assert len(records) == len(status) == 12
     assert status[str(tmp_path / "poison.txt")] == ("error", CRASH_REASON)
     assert all(s == ("ok", "") for p, s in status.items() if not p.endswith("poison.txt"))

@@ -13,17 +13,17 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from checker.audit.worker import (
-    AnalyzerOptions, Record, check_paths, check_payloads, init_local_worker, read_payload, ready, status_record,
+    AnalyzerOptions, Done, check_paths, check_payloads, finished, init_local_worker, read_payload, ready, status_record,
 )
 from checker.errors import ConfigError
 
 Batch = list[tuple[str, int]]  # (path, size)
-OnResults = Callable[[list[Record]], None]
+OnResults = Callable[[list[Done]], None]
 
 CRASH_REASON = "the worker process died while checking this file (a crash or out of memory)"
 
 
-Task = Callable[[AnalyzerOptions, Batch], list[Record]]
+Task = Callable[[AnalyzerOptions, Batch], list[Done]]
 
 
 def run_local(tasks: Iterator[Batch], *, options: AnalyzerOptions, jobs: int, on_results: OnResults,
@@ -45,7 +45,7 @@ def run_local(tasks: Iterator[Batch], *, options: AnalyzerOptions, jobs: int, on
     tasks = itertools.chain([first], tasks)
     limit = jobs * 2
     pool = new_pool()
-    inflight: dict[Future[list[Record]], Batch] = {}
+    inflight: dict[Future[list[Done]], Batch] = {}
     try:
         exhausted = False
         while True:
@@ -88,7 +88,7 @@ def _isolate(batches: list[Batch], new_pool: Callable[[], ProcessPoolExecutor], 
             try:
                 on_results(pool.submit(task, options, [item]).result())
             except BrokenProcessPool:
-                on_results([status_record(item[0], "error", CRASH_REASON, size=item[1])])
+                on_results([finished(status_record(item[0], "error", CRASH_REASON, size=item[1]))])
                 pool.shutdown(wait=True)
                 pool = new_pool()
     return pool
@@ -109,7 +109,7 @@ def _started(pool: ProcessPoolExecutor, jobs: int) -> ProcessPoolExecutor:
     return pool
 
 
-def _collect_running(inflight: dict[Future[list[Record]], Batch], on_results: OnResults) -> None:
+def _collect_running(inflight: dict[Future[list[Done]], Batch], on_results: OnResults) -> None:
     """On Ctrl-C: keep the batches already being checked (they finish within moments)."""
     running = [f for f in inflight if not f.cancelled()]
     try:
@@ -168,7 +168,7 @@ def run_dask(tasks: Iterator[Batch], *, options: AnalyzerOptions, jobs: int, sch
                     on_results(future.result())
                 except Exception as exc:  # noqa: BLE001  e.g. KilledWorker after Dask's retries
                     reason = f"the Dask task failed: {type(exc).__name__}: {exc}"
-                    on_results([status_record(p, "error", reason, size=len(d) if isinstance(d, bytes) else -1)
+                    on_results([finished(status_record(p, "error", reason, size=len(d) if isinstance(d, bytes) else -1))
                                 for p, d in items])
                 future.release()
                 while more and len(inflight) < limit:

@@ -1,8 +1,9 @@
 """The audit journal: an append-only JSONL file of finished pages, the audit's only state.
 
 Line 1 is a header with the audit's configuration; every other line is one page's record. The
-writer appends whole lines and flushes and fsyncs after each batch, so after a crash (even
-kill -9) every line but possibly a torn last one is intact. Reading stops at the first line that
+writer appends whole lines and flushes after each batch, so after kill -9 every line but possibly
+a torn last one is intact; it also fsyncs at most once a second (and on close), so a power cut
+loses at most the last second of work, which a resume redoes. Reading stops at the first line that
 is not a complete JSON record; resuming cuts the file there and appends. The final tables are
 built from the journal, so a page is never lost and, keyed by path with the last record
 winning, never counted twice.
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,31 +81,38 @@ def iter_records(path: Path, entries: dict[str, Entry], order: Iterable[str]) ->
 
 
 class JournalWriter:
-    """Appends records; `append` returns once they are on disk."""
+    """Appends record lines (encoded by the workers: see checker.audit.worker.finished)."""
+
+    SYNC_SECONDS = 1.0
 
     def __init__(self, path: Path, *, config: dict[str, Any], resume_at: int | None,
                  rules: dict[str, dict[str, str]] | None = None) -> None:
         self.path = path
+        self._synced = 0.0
         if resume_at is None:
             self._fh = open(path, "wb")
-            self._write([{"journal": FORMAT, "config": config, "rules": rules or {}}])
+            header = {"journal": FORMAT, "config": config, "rules": rules or {}}
+            self.append([json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"])
         else:
             self._fh = open(path, "r+b")
             self._fh.truncate(resume_at)
             self._fh.seek(resume_at)
 
-    def append(self, records: list[dict[str, Any]]) -> None:
-        if records:
-            self._write(records)
-
-    def _write(self, records: list[dict[str, Any]]) -> None:
-        data = "".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n" for r in records)
-        self._fh.write(data.encode("utf-8"))
+    def append(self, lines: list[bytes]) -> None:
+        """Whole lines, each ending in a newline; in the file (not only in a buffer) on return."""
+        if not lines:
+            return
+        self._fh.write(b"".join(lines))
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        now = time.monotonic()
+        if now - self._synced >= self.SYNC_SECONDS:
+            os.fsync(self._fh.fileno())
+            self._synced = now
 
     def close(self) -> None:
         if not self._fh.closed:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
             self._fh.close()
 
     def __enter__(self) -> JournalWriter:

@@ -16,7 +16,7 @@ from typing import Any
 
 from checker.audit.journal import JournalIndex, JournalWriter, iter_records, scan
 from checker.audit.walk import DEFAULT_INCLUDE, iter_inputs
-from checker.audit.worker import AnalyzerOptions, Record, rule_texts, status_record
+from checker.audit.worker import AnalyzerOptions, Done, finished, rule_texts, status_record
 from checker.errors import ConfigError
 
 JOURNAL = "journal.jsonl"
@@ -112,27 +112,26 @@ def audit(
     writer = JournalWriter(journal_path, config=config, resume_at=previous.good_end if previous else None,
                            rules=rule_texts(ruleset))
     try:
-        def on_results(records: list[Record]) -> None:
-            writer.append(records)
-            for r in records:
-                page = r["page"]
-                counts[page["status"] if page["status"] in counts else "error"] += 1
-                counts["words"] += page.get("words") or 0
-            counts["done"] += len(records)
-            if progress is not None and records:
+        def on_results(done: list[Done]) -> None:
+            writer.append([d.line for d in done])
+            for d in done:
+                counts[d.status if d.status in counts else "error"] += 1
+                counts["words"] += d.words
+            counts["done"] += len(done)
+            if progress is not None and done:
                 progress(AuditProgress(len(done_before) + counts["done"], total, counts["words"], counts["ok"],
-                                       counts["skipped"], counts["error"], records[-1]["path"]))
+                                       counts["skipped"], counts["error"], done[-1].path))
 
         def batches() -> Iterator[list[tuple[str, int]]]:
             nonlocal resumed
             batch: list[tuple[str, int]] = []
-            skipped: list[Record] = []
+            skipped: list[Done] = []
             for item in iter_inputs(roots, **walk):  # type: ignore[arg-type]
                 if item.path in done_before:
                     resumed += 1
                     continue
                 if item.skip is not None:
-                    skipped.append(status_record(item.path, "skipped", item.skip, size=item.size))
+                    skipped.append(finished(status_record(item.path, "skipped", item.skip, size=item.size)))
                     if len(skipped) >= 256:
                         on_results(skipped)
                         skipped = []

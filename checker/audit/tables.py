@@ -72,46 +72,36 @@ def _arrow_schema(columns: Sequence[tuple[str, str]]):  # type: ignore[no-untype
     return pa.schema([(name, types[kind]) for name, kind in columns])
 
 
-def _pandas_types():  # type: ignore[no-untyped-def]
-    import pandas as pd
-    import pyarrow as pa
-
-    mapping = {pa.int64(): pd.Int64Dtype(), pa.string(): pd.StringDtype(), pa.bool_(): pd.BooleanDtype(),
-               pa.float64(): pd.Float64Dtype()}
-    return mapping.get
-
-
 class TableWriter:
     """Appends rows to OUTDIR/<name>.csv and <name>.parquet through temporary files; `commit`
-    moves both into place atomically (os.replace), `discard` removes them."""
+    moves both into place atomically (os.replace), `discard` removes them. Both files are written
+    by Arrow's C++ writers from the same Arrow table (CSV: RFC 4180, quoted where needed, empty
+    for a missing value, true/false for booleans)."""
 
     def __init__(self, out: Path, name: str, columns: Sequence[tuple[str, str]]) -> None:
+        import pyarrow.csv as pacsv
         import pyarrow.parquet as pq
 
         self.columns = tuple(columns)
         self.schema = _arrow_schema(self.columns)
         self.final = {"csv": out / f"{name}.csv", "parquet": out / f"{name}.parquet"}
         self.tmp = {k: p.with_name(f".{p.name}.tmp") for k, p in self.final.items()}
-        self._csv = open(self.tmp["csv"], "w", encoding="utf-8", newline="")
+        self._csv = pacsv.CSVWriter(str(self.tmp["csv"]), self.schema,
+                                    write_options=pacsv.WriteOptions(quoting_style="needed"))
         self._parquet = pq.ParquetWriter(self.tmp["parquet"], self.schema)
-        self._header = True
         self.rows = 0
 
     def write(self, rows: list[dict[str, Any]]) -> None:
         import pyarrow as pa
 
-        if not rows and not self._header:
+        if not rows:
             return
         table = pa.Table.from_pydict({name: [r.get(name) for r in rows] for name, _ in self.columns}, schema=self.schema)
         self._parquet.write_table(table)
-        frame = table.to_pandas(types_mapper=_pandas_types())
-        frame.to_csv(self._csv, header=self._header, index=False, lineterminator="\n")
-        self._header = False
+        self._csv.write_table(table)
         self.rows += len(rows)
 
     def commit(self) -> None:
-        if self._header:
-            self.write([])
         self._csv.close()
         self._parquet.close()
         for kind, tmp in self.tmp.items():

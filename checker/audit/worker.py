@@ -3,11 +3,14 @@
 Each worker builds one Analyzer (pipeline + compiled rules) the first time it needs it and keeps
 it. A page becomes one plain, JSON-ready record: its row for the pages table, its findings and
 claims rows, and its text (capped) for the HTML report. A page that cannot be read becomes an
-`error` record with the reason; nothing a page contains can abort the audit.
+`error` record with the reason; nothing a page contains can abort the audit. The worker hands
+back each record already encoded as its journal line (`Done`), so the parent process, which
+shares the cores with the workers, only appends bytes.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import threading
@@ -20,6 +23,22 @@ from checker.errors import CheckerError
 TEXT_CAP = 200_000  # characters of page text kept for the report's page view
 
 Record = dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """One input accounted for: what the parent counts, and the journal line it appends."""
+
+    path: str
+    status: str  # ok, skipped or error
+    words: int
+    line: bytes  # the record as one JSON line, newline included
+
+
+def finished(record: Record) -> Done:
+    page = record["page"]
+    line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
+    return Done(record["path"], page["status"], page.get("words") or 0, line.encode("utf-8"))
 
 
 @dataclass(frozen=True)
@@ -73,17 +92,17 @@ def ready() -> bool:
     return True
 
 
-def check_paths(options: AnalyzerOptions, items: list[tuple[str, int]]) -> list[Record]:
+def check_paths(options: AnalyzerOptions, items: list[tuple[str, int]]) -> list[Done]:
     """Local engine task: read and check each (path, size) in the worker."""
     analyzer = analyzer_for(options)
-    return [check_one(analyzer, path, None, options.max_bytes) for path, _ in items]
+    return [finished(check_one(analyzer, path, None, options.max_bytes)) for path, _ in items]
 
 
-def check_payloads(options: AnalyzerOptions, items: list[tuple[str, bytes | str]]) -> list[Record]:
+def check_payloads(options: AnalyzerOptions, items: list[tuple[str, bytes | str]]) -> list[Done]:
     """Dask engine task: the client read the bytes (no shared file system needed); a str
     payload is the read error the client met, reported as this page's error."""
     analyzer = analyzer_for(options)
-    return [check_one(analyzer, path, data, options.max_bytes) for path, data in items]
+    return [finished(check_one(analyzer, path, data, options.max_bytes)) for path, data in items]
 
 
 def read_payload(path: str, max_bytes: int) -> bytes | str:
