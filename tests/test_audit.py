@@ -271,6 +271,18 @@ def many(tmp_path_factory):
 
 
 @pytest.mark.slow
+def test_one_job_and_two_jobs_write_the_same_bytes(many, tmp_path):
+    """With two jobs the report is built in a second process beside the tables; every output
+    must still be byte for byte what one process writes."""
+    root, full = many
+    result = audit([root], out=tmp_path, jobs=1)
+    assert result.complete
+    for name in ("pages.csv", "findings.csv", "claims.csv", "summary.json", "report.html"):
+        assert (tmp_path / name).read_bytes() == (full / name).read_bytes(), name
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in full.iterdir())  # no temporary left
+
+
+@pytest.mark.slow
 def test_resume_after_kill_9_gives_the_same_tables(many, tmp_path):
     root, full = many
     out = tmp_path / "out"
@@ -463,3 +475,17 @@ def test_a_write_failure_leaves_earlier_outputs_intact(small, tmp_path, monkeypa
     with pytest.raises(OSError):
         audit([root], out=copy, jobs=1, max_bytes=MAX_BYTES)
     assert (copy / "pages.csv").read_bytes() == before  # the earlier table is whole, not half-written
+
+
+def test_a_report_process_failure_stops_the_audit_and_leaves_earlier_outputs_intact(small, tmp_path):
+    import shutil
+
+    root, out, *_ = small
+    copy = tmp_path / "out-copy"
+    shutil.copytree(out, copy)
+    before = {name: (copy / name).read_bytes() for name in ("pages.csv", "report.html")}
+    (copy / ".report.html.tmp").mkdir()  # the report process (jobs=2) cannot write its file
+    with pytest.raises(OSError):
+        audit([root], out=copy, jobs=2, max_bytes=MAX_BYTES)
+    assert {name: (copy / name).read_bytes() for name in before} == before
+    assert not [p.name for p in copy.iterdir() if p.name.startswith(".") and p.is_file()]  # no temporary table left

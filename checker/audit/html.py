@@ -151,7 +151,8 @@ class ReportWriter:
             self._details.write(f'<script type="application/json" id="d{self.count}">{_json(detail)}</script>\n')
         self.count += 1
 
-    def commit(self, summary: dict[str, Any], *, title: str = "checker audit") -> None:
+    def commit(self, summary: dict[str, Any], *, title: str = "checker audit", move: bool = True) -> None:
+        """Write the report to its temporary file and, unless move=False, move it into place."""
         self._rows.close()
         self._details.close()
         assets = resources.files("checker.audit") / "assets"
@@ -192,8 +193,9 @@ class ReportWriter:
                 while chunk := details.read(1 << 20):
                     fh.write(chunk)
             fh.write(f"<script>\n{js}\n</script>\n</body>\n</html>\n")
-        os.replace(self.tmp, self.final)
         self._cleanup()
+        if move:
+            os.replace(self.tmp, self.final)
 
     def discard(self) -> None:
         self._rows.close()

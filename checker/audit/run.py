@@ -8,6 +8,8 @@ order. The library never prints: progress goes to the optional `progress` callba
 
 from __future__ import annotations
 
+import contextlib
+import json
 import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -166,7 +168,7 @@ def audit(
         progress(AuditProgress(len(done_before) + counts["done"], total, counts["words"], counts["ok"],
                                counts["skipped"], counts["error"], None, "writing"))
     summary, files = build_outputs(journal_path, index, out_dir, packs=pack_names, report_pages=report_pages,
-                                   complete=not interrupted, pending=pending, inputs=config["inputs"])
+                                   complete=not interrupted, pending=pending, inputs=config["inputs"], jobs=jobs)
     return AuditResult(
         out=out_dir, complete=not interrupted, total=summary["files"]["total"], ok=summary["files"]["ok"],
         skipped=summary["files"]["skipped"], errors=summary["files"]["error"], pending=pending,
@@ -181,27 +183,23 @@ def _load_ruleset(options: AnalyzerOptions):  # type: ignore[no-untyped-def]
 
 
 def build_outputs(journal_path: Path, index: JournalIndex, out: Path, *, packs: Sequence[str], report_pages: int,
-                  complete: bool, pending: int, inputs: Sequence[str]) -> tuple[dict[str, Any], dict[str, Path]]:
+                  complete: bool, pending: int, inputs: Sequence[str], jobs: int = 1) -> tuple[dict[str, Any], dict[str, Path]]:
     """pages/findings/claims (.csv, .parquet), summary.json and report.html from the journal, in
-    path order, CHUNK_PAGES pages at a time; each file appears atomically or not at all."""
-    import json
-
-    from checker.audit.html import ReportWriter
-    from checker.audit.summary import SummaryBuilder
+    path order, CHUNK_PAGES pages at a time; each file appears atomically or not at all. With
+    jobs >= 2 the report is built in a second process while this one writes the tables (each
+    reads the journal itself), so the output phase also uses the cores it was given."""
     from checker.audit.tables import CLAIM_COLUMNS, FINDING_COLUMNS, TableWriter, claim_rows, finding_rows, page_columns, page_row
-    from checker.scoring import load_weights
 
     order = sorted(index.entries)
-    scored = sorted((e.score, p) for p, e in index.entries.items() if e.status == "ok" and e.score is not None)
-    full_text = {p for _, p in scored[:report_pages]}
-    bands = [b.band for b in sorted(load_weights().bands, key=lambda b: -b.min)]
-    summary_builder = SummaryBuilder(packs=packs, bands=bands)
+    side = _ReportProcess(journal_path, out, packs=packs, report_pages=report_pages, complete=complete, pending=pending,
+                          inputs=inputs) if jobs >= 2 and order else None
     writers = {
         "pages": TableWriter(out, "pages", page_columns(packs)),
         "findings": TableWriter(out, "findings", FINDING_COLUMNS),
         "claims": TableWriter(out, "claims", CLAIM_COLUMNS),
     }
-    report = ReportWriter(out, packs=packs, full_text=full_text, full_text_pages=report_pages, rules=index.rules)
+    summary_builder = _summary_builder(packs)
+    report = None if side else _report_writer(index, out, packs=packs, report_pages=report_pages)
     try:
         chunk: dict[str, list[dict[str, Any]]] = {"pages": [], "findings": [], "claims": []}
         for n, record in enumerate(iter_records(journal_path, index.entries, order), 1):
@@ -209,7 +207,8 @@ def build_outputs(journal_path: Path, index: JournalIndex, out: Path, *, packs: 
             chunk["findings"].extend(finding_rows(record, index.rules))
             chunk["claims"].extend(claim_rows(record))
             summary_builder.add(record)
-            report.add(record)
+            if report is not None:
+                report.add(record)
             if n % CHUNK_PAGES == 0:
                 for name, rows in chunk.items():
                     writers[name].write(rows)
@@ -219,19 +218,89 @@ def build_outputs(journal_path: Path, index: JournalIndex, out: Path, *, packs: 
         summary = summary_builder.result(complete=complete, pending=pending, inputs=inputs)
         tmp = out / ".summary.json.tmp"
         tmp.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        if side is not None:
+            side.wait()  # the report is written to its temporary file: now every output can move into place
         for w in writers.values():
             w.commit()
         os.replace(tmp, out / "summary.json")
-        report.commit(summary)
+        if report is not None:
+            report.commit(summary)
+        elif side is not None:
+            side.commit()
     except BaseException:
         for w in writers.values():
             w.discard()
-        report.discard()
+        if report is not None:
+            report.discard()
+        if side is not None:
+            side.discard()
         (out / ".summary.json.tmp").unlink(missing_ok=True)
         raise
     files = {f"{name}.{kind}": out / f"{name}.{kind}" for name in writers for kind in ("csv", "parquet")}
     files.update({"summary.json": out / "summary.json", "report.html": out / "report.html", "journal": journal_path})
     return summary, files
+
+
+def _summary_builder(packs: Sequence[str]):  # type: ignore[no-untyped-def]
+    from checker.audit.summary import SummaryBuilder
+    from checker.scoring import load_weights
+
+    bands = [b.band for b in sorted(load_weights().bands, key=lambda b: -b.min)]
+    return SummaryBuilder(packs=packs, bands=bands)
+
+
+def _report_writer(index: JournalIndex, out: Path, *, packs: Sequence[str], report_pages: int):  # type: ignore[no-untyped-def]
+    from checker.audit.html import ReportWriter
+
+    scored = sorted((e.score, p) for p, e in index.entries.items() if e.status == "ok" and e.score is not None)
+    full_text = {p for _, p in scored[:report_pages]}
+    return ReportWriter(out, packs=packs, full_text=full_text, full_text_pages=report_pages, rules=index.rules)
+
+
+def write_report(journal_path: str, out: str, *, packs: Sequence[str], report_pages: int, complete: bool, pending: int,
+                 inputs: Sequence[str]) -> str:
+    """The report alone, from the journal, into its temporary file (not moved into place): the
+    second process of build_outputs. Returns the temporary file's path."""
+    index = scan(Path(journal_path))
+    summary_builder = _summary_builder(packs)
+    report = _report_writer(index, Path(out), packs=packs, report_pages=report_pages)
+    try:
+        for record in iter_records(Path(journal_path), index.entries, sorted(index.entries)):
+            summary_builder.add(record)
+            report.add(record)
+        report.commit(summary_builder.result(complete=complete, pending=pending, inputs=inputs), move=False)
+    except BaseException:
+        report.discard()
+        raise
+    return str(report.tmp)
+
+
+class _ReportProcess:
+    """write_report in a process of its own (spawned: the parent may have threads)."""
+
+    def __init__(self, journal_path: Path, out: Path, **options: Any) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        self.out = out
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
+        self.future = self.pool.submit(write_report, str(journal_path), str(out), **options)
+        self.tmp: Path | None = None
+
+    def wait(self) -> None:
+        self.tmp = Path(self.future.result())
+        self.pool.shutdown()
+
+    def commit(self) -> None:
+        assert self.tmp is not None
+        os.replace(self.tmp, self.out / "report.html")
+
+    def discard(self) -> None:
+        self.future.cancel()
+        self.pool.shutdown(wait=True, cancel_futures=True)
+        for name in (".report.html.tmp", ".report.rows.tmp", ".report.details.tmp"):
+            with contextlib.suppress(OSError):  # cleaning up must not hide the error that stopped the report
+                (self.out / name).unlink(missing_ok=True)
 
 
 __all__ = ["audit", "AuditProgress", "AuditResult", "build_outputs"]
