@@ -70,16 +70,18 @@ def main_intervention(ann: Annotations) -> tuple[str, str] | None:
 
 
 def modality(effect: Mention, target: Mention | None, quals: Sequence[Qualifier]) -> tuple[Modality, tuple[str, ...]]:
-    """Negated when a negation governs the effect, or the target by a trigger other than the
-    effect word itself ("eliminates knee pain" is a claim, not a negation); otherwise the
-    strongest of hypothetical > hedged > reported; else asserted."""
+    """Negated when a negation governs the effect or the target, by a trigger other than the
+    effect words themselves ("eliminates knee pain" and "could eliminate the need for insulin"
+    are claims, not negations); otherwise the strongest of hypothetical > hedged > reported;
+    else asserted."""
     def governs(q: Qualifier, m: Mention) -> bool:
         return q.covers(m.start, m.end)
 
     negations = [q for q in quals if q.category == "NEGATED"]
     for q in negations:
-        own_trigger = q.start >= effect.start and q.end <= effect.end
-        if governs(q, effect) or (target is not None and not own_trigger and governs(q, target)):
+        if q.start >= effect.start and q.end <= effect.end:  # the effect's own word
+            continue
+        if governs(q, effect) or (target is not None and governs(q, target)):
             return "negated", (q.trigger,)
     for category, mod in _MODALITY_ORDER:
         hits = tuple(q.trigger for q in quals if q.category == category and (governs(q, effect) or (target and governs(q, target))))

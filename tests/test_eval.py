@@ -140,6 +140,80 @@ def test_rule_tag_precision(tmp_path):
                                     "tags": ["cure_claim"], "tag_precision": 0.5}
 
 
+QUOTED = 'Doctors said the stem cells cured her knee pain. "We need a larger trial before anyone draws conclusions," one said. Book now!!!'
+
+
+def test_harness_overlap_needs_a_shared_word(tmp_path):
+    """The sentence splitter leaves the next sentence's opening quote at the end of a sentence:
+    a claim there must not count for the quoted sentence after it. A finding whose match has no
+    letter ("!!!") still counts for the sentence it is in."""
+    from checker.evaluate.corpus import shares_word
+    from checker.evaluate.harness import evaluate_corpus
+
+    first = QUOTED.index(' "') + 2  # the pipeline's first sentence ends after the quote mark
+    assert shares_word(QUOTED, (0, 10), (5, 20)) and not shares_word(QUOTED, (first - 1, 60), (0, first))
+    assert shares_word(QUOTED, (117, 128), (125, 128)) and not shares_word(QUOTED, (0, 5), (5, 9))
+    doc = {**DOC, "id": "t-003", "file": "texts/t-003.txt", "sentences": [
+        {"text": "Doctors said the stem cells cured her knee pain.", "claim": True, "problematic": True, "tags": []},
+        {"text": '"We need a larger trial before anyone draws conclusions," one said.', "claim": False,
+         "problematic": False, "tags": ["caution"]},
+        {"text": "Book now!!!", "claim": False, "problematic": True, "tags": ["cta"]},
+    ]}
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "t-003.txt").write_text(QUOTED, encoding="utf-8")
+    (tmp_path / "corpus.jsonl").write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    claim = Claim(QUOTED[:first], 0, first, "stem cells", "explicit", "cured", "cure", "knee pain", "joint_pain",
+                  "not_approved", "explicit", None, "reported")
+    bang = QUOTED.index("!!!")
+    shout = Finding("SPM004", "r", "spam", "medium", 1.0, "m", bang, bang + 3, "!!!", Explanation("w", (), 0.0, "s"))
+    stub = StubAnalyzer({"t-003": ([claim], [shout], 10)})
+    r = evaluate_corpus(tmp_path, splits=["test"], configurations={"stub": lambda: stub})["configurations"]["stub"]
+    assert r["units"] == 3
+    assert (r["claims"]["tp"], r["claims"]["fp"], r["claims"]["fn"]) == (1, 0, 0)
+    assert (r["problematic"]["tp"], r["problematic"]["fp"], r["problematic"]["fn"]) == (2, 0, 0)
+
+
+def test_training_alignment_uses_the_same_overlap(tmp_path):
+    """The training data (checker.model.dataset) aligns labels to sentences as the harness does:
+    the sentence before a quoted claim is not labelled a claim through the quote mark it holds."""
+    from checker.analyze import Analyzer
+    from checker.evaluate.corpus import load_corpus
+    from checker.model.dataset import page_data
+
+    text = 'The clinic was busy that morning. "The cells cured my knee pain," she said.'
+    doc = {**DOC, "id": "t-004", "file": "texts/t-004.txt", "sentences": [
+        {"text": '"The cells cured my knee pain," she said.', "claim": True, "problematic": True, "tags": ["testimonial"]}]}
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "t-004.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "corpus.jsonl").write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    rules = Analyzer(use_models=False)
+    data = page_data(load_corpus(tmp_path)[0], tmp_path, rules, rules.page_rules)
+    assert [text[v.sentence.start : v.sentence.end] for v in data.views][0].endswith('morning. "')
+    assert data.gold_claim == [False, True]
+    assert data.units == [(True, True, (1,)), (False, False, (0,))]
+
+
+def test_in_sample_splits_are_warned_about():
+    from checker.evaluate.harness import in_sample
+
+    part = SimpleNamespace(meta={"trained_on": ["train", "dev"]})
+    models = SimpleNamespace(sentence=part, document=part)
+    assert in_sample(models, ["test"]) == []
+    warned = in_sample(models, ["dev", "test"])
+    assert len(warned) == 1 and "dev split" in warned[0] and "in-sample" in warned[0]
+    assert in_sample(SimpleNamespace(sentence=SimpleNamespace(meta={}), document=None), ["train"])  # old models: train
+
+
+def test_a_negation_inside_the_effect_words_does_not_negate_the_claim(analyzer):
+    """"could eliminate the need for insulin" is a (hedged) claim to replace standard care; the
+    negation trigger "eliminate" is the effect's own word. A real negation still negates."""
+    text = "Early results suggest the approach could eliminate the need for insulin injections in type 1 diabetes."
+    claims = [c for c in analyzer.check_text(text).claims if c.condition_key == "type1_diabetes"]
+    assert claims and all(c.modality == "hedged" for c in claims)
+    negated = analyzer.check_text("Stem cells do not eliminate the need for insulin in type 1 diabetes.").claims
+    assert any(c.modality == "negated" for c in negated if c.condition_key == "type1_diabetes")
+
+
 # --- external data ---------------------------------------------------------------------------------
 
 def test_fda_quotes_keep_marketing_text_only():
@@ -189,8 +263,9 @@ def test_eval_cli_exit_codes(tmp_path):
 
 # Floors: the figures measured when the shipped models were trained (docs/evaluation.md), rounded
 # down. Targets not reached are asserted at the honest floor, not at the target.
-TEST_FLOORS = {"claim_f1": 0.78, "problematic_f1": 0.80, "document_auc": 0.90}
-TEST_FALSE_FLAG_CEILING = 0.10
+TEST_FLOORS = {"claim_f1": 0.79, "problematic_f1": 0.84, "document_auc": 0.98}
+TEST_FALSE_FLAG_CEILING = 0.05  # measured 0.043 (1 of 23 credible pages)
+SOCIAL_CREDIBLE_FLAGGED = 1  # of the 6 credible social posts (2 before the cross-validated models)
 RULES_FLOORS = {"claim_f1": 0.40, "problematic_f1": 0.40, "document_auc": 0.85}
 
 
@@ -225,7 +300,9 @@ def test_held_out_style_is_reported_separately(test_split):
     styles = test_split["configurations"]["rules+models"]["styles"]
     held = styles["held_out_social_post"]
     assert held["documents"] == 20 and styles["seen_styles"]["documents"] == 40
-    assert held["claims"]["f1"] >= 0.75 and held["problematic"]["f1"] >= 0.75
+    assert held["claims"]["f1"] >= 0.75 and held["problematic"]["f1"] >= 0.82
+    assert held["document"]["confusion"]["credible_flagged"] <= SOCIAL_CREDIBLE_FLAGGED
+    assert styles["seen_styles"]["claims"]["f1"] >= 0.80
 
 
 def test_external_data_when_present():

@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpora" / "clinic-claims"
 BAD_PAGE = ("Our stem cell injections cure knee arthritis and regrow cartilage with no side effects. "
             "Patients report their MS symptoms disappeared. Book your free consultation today! "
-            "Packages start at $5,000.")
+            "Packages start at $5,000. Our clinic in Cancun welcomes patients from every country.")  # 5 sentences: in the document model's domain
 
 
 def _subset() -> list[str]:
@@ -48,8 +48,13 @@ def test_training_is_reproducible_to_the_byte(tmp_path):
         assert first == second, name
         data = json.loads(first)
         assert data["meta"]["train_documents"] == 14 and data["meta"]["dev_documents"] == 8
+        assert data["meta"]["trained_on"] == ["train", "dev"]
         assert "date" not in json.dumps(data["meta"]).lower()
     assert a.ships == b.ships
+    # every figure is out of fold: all 22 documents in the cross-validation, the 8 dev ones apart
+    for name in ("rules", "rules+sentence", "rules+sentence+document"):
+        assert a.cv[name]["documents"] == 22 and a.dev[name]["documents"] == 8
+    assert a.cv == b.cv and a.thresholds == b.thresholds
     loaded = load_models(tmp_path / "a")
     assert loaded.sentence is not None and loaded.document is not None
 
@@ -91,6 +96,36 @@ def test_calibrated_numpy_application_equals_sklearn_and_keeps_signs():
         assert model.weights[model.index["f3"]] <= 0
 
 
+TUNE_PAGE = "Our stem cells cure multiple sclerosis. Less fatigue every day. Stem cells do not cure lupus. We serve coffee."
+
+
+def test_thresholds_are_tuned_as_the_model_is_applied(tmp_path):
+    """The claim threshold maximises unit F1 given out-of-fold probabilities, counting a model
+    claim only where the lexicon found none (a negated claim's sentence never gets one)."""
+    from checker.analyze import Analyzer
+    from checker.evaluate.corpus import load_corpus
+    from checker.model.dataset import page_data
+    from checker.model.train import Rated, TrainConfig, tune_thresholds
+
+    doc = {"id": "t-001", "file": "texts/t-001.txt", "format": "txt", "genre": "clinic_marketing", "topic": "t",
+           "label": "problematic", "split": "train", "part": "a", "sentences": [
+               {"text": "Our stem cells cure multiple sclerosis.", "claim": True, "problematic": True, "tags": []},
+               {"text": "Less fatigue every day.", "claim": True, "problematic": True, "tags": []}]}
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "t-001.txt").write_text(TUNE_PAGE, encoding="utf-8")
+    (tmp_path / "corpus.jsonl").write_text(json.dumps(doc) + "\n", encoding="utf-8")
+    rules = Analyzer(use_models=False)
+    data = page_data(load_corpus(tmp_path)[0], tmp_path, rules, rules.page_rules)
+    assert [bool(cs) for cs in data.claims_by_sentence] == [True, False, True, False]
+    assert data.claims_by_sentence[2][0].modality == "negated"
+    config = TrainConfig(thresholds=(0.5, 0.58, 0.7), downgrade=(0.0,))
+    # the negated sentence rated 0.55 must not count: 0.5 and 0.58 then tie, and 0.5 is nearer 0.5
+    tuned = tune_thresholds([Rated(data, [0.9, 0.6, 0.55, 0.3], [0.9, 0.9, 0.1, 0.1])], rules.lexicon, config)
+    assert tuned.claim == 0.5
+    # the unlabelled sentence rated 0.55 does count: 0.58 now keeps it out
+    assert tune_thresholds([Rated(data, [0.9, 0.6, 0.55, 0.55], [0.9, 0.9, 0.1, 0.1])], rules.lexicon, config).claim == 0.58
+
+
 def test_shipped_models_are_plain_json_with_metadata():
     for name in (SENTENCE_FILE, DOCUMENT_FILE):
         path = models_dir() / name
@@ -99,7 +134,7 @@ def test_shipped_models_are_plain_json_with_metadata():
         raw = path.read_bytes()
         assert raw.lstrip().startswith(b"{")  # JSON, never a pickle
         meta = json.loads(raw)["meta"]
-        for key in ("sklearn_version", "training_data_sha256", "rules_sha256", "config", "dev", "ships"):
+        for key in ("sklearn_version", "training_data_sha256", "rules_sha256", "config", "dev", "cv", "thresholds", "ships"):
             assert key in meta, key
         assert meta["config"]["seed"] == 0
     assert not list(models_dir().glob("*.pkl")) and not list(models_dir().glob("*.pickle"))
@@ -218,6 +253,32 @@ def test_rescore_after_suppression_uses_the_document_model(model_analyzer):
     assert again.score >= report.score
 
 
+def test_a_page_shorter_than_the_document_models_domain_gets_the_rule_score(model_analyzer):
+    """The document model learnt from pages of min_sentences or more; a one-line claim is scored by
+    the rules (a cure claim for MS must not come out credible), and the breakdown says why."""
+    from checker.scoring import score_page
+
+    doc = model_analyzer.models.document
+    if doc is None:
+        pytest.skip("the document model does not ship")
+    assert doc.min_sentences >= 2
+    report = model_analyzer.check_text("Our stem cell therapy cures multiple sclerosis.")
+    assert report.score < 50
+    assert report.score == score_page([f for f in report.findings], list(report.cautions)).score
+    assert "fitted on pages of" in report.breakdown[-1].label
+    long = model_analyzer.check_text(" ".join(["Our stem cell therapy cures multiple sclerosis."] * doc.min_sentences))
+    assert long.breakdown[0].label.startswith("document model")
+
+
+def test_min_sentences_round_trips_and_is_checked(tmp_path):
+    from checker.model.document import from_json, to_json
+
+    doc = shipped_models().document
+    assert doc is not None and from_json(to_json(doc), path="x").min_sentences == doc.min_sentences
+    with pytest.raises(ModelError, match="min_sentences"):
+        from_json({**to_json(doc), "min_sentences": -1}, path="x")
+
+
 def test_malformed_model_files_are_model_errors(tmp_path):
     (tmp_path / SENTENCE_FILE).write_text("{not json", encoding="utf-8")
     with pytest.raises(ModelError, match="sentence.json.*not valid JSON"):
@@ -231,3 +292,213 @@ def test_malformed_model_files_are_model_errors(tmp_path):
     with pytest.raises(ModelError, match="document.json: model: malformed"):
         load_models(tmp_path)
     assert not load_models(tmp_path / "empty").any
+
+
+# --- fast application equals the straightforward one ----------------------------------------------
+# The scan path computes the sentence features once per page for both heads, reuses each
+# sentence's tokens and lexicon features, and scores the breakdown's leave-one-out pages from
+# counts. These reference versions are the plain definitions (as first written); on every corpus
+# page the shipped code must give the same features, the same probabilities and the same
+# breakdown.
+
+def _reference_sentence_features(page, views, claims_by_sentence, facts, lexicon, groups, findings_by_sentence):  # type: ignore[no-untyped-def]
+    from checker.claims import sections
+    from checker.model.features import _FIRST_PERSON, _SECOND_PERSON, _lex, masked_tokens
+
+    groups = set(groups)
+    section_of = sections(page)
+    out = []
+    for i, view in enumerate(views):
+        f = {"bias": 1.0}
+        s = view.sentence
+        text = page.text[s.start : s.end]
+        if "lex" in groups:
+            f.update(_lex(view, claims_by_sentence[i], lexicon))
+        tokens = masked_tokens(page, view) if groups & {"words", "prefixes", "bigrams", "shape"} else []
+        if "shape" in groups:
+            block = page.blocks[s.block] if 0 <= s.block < len(page.blocks) else None
+            f[f"block:{block.kind if block else 'none'}"] = 1.0
+            if block is not None and block.region == "chrome":
+                f["region:chrome"] = 1.0
+            n = len(tokens)
+            f[f"len:{'1-3' if n <= 3 else '4-7' if n <= 7 else '8-15' if n <= 15 else '16-30' if n <= 30 else '31+'}"] = 1.0
+            if _FIRST_PERSON & set(tokens):
+                f["person:first"] = 1.0
+            if _SECOND_PERSON & set(tokens):
+                f["person:second"] = 1.0
+            if any(t.isdigit() for t in tokens):
+                f["digits"] = 1.0
+            if text.rstrip().endswith("?"):
+                f["question"] = 1.0
+            if text.rstrip().endswith("!"):
+                f["exclamation"] = 1.0
+            if text[:1] in "\"“'‘":
+                f["quoted"] = 1.0
+        if "context" in groups:
+            if i > 0:
+                prev = _lex(views[i - 1], claims_by_sentence[i - 1], lexicon, "prev_")
+                f.update({k: v for k, v in prev.items() if k.startswith(("prev_claim:", "prev_has:", "prev_pair:"))})
+            heading = section_of[s.block] if 0 <= s.block < len(section_of) else -1
+            if heading >= 0 and heading != s.block:
+                for j in range(i - 1, -1, -1):
+                    if views[j].sentence.block == heading:
+                        head = _lex(views[j], claims_by_sentence[j], lexicon, "head_")
+                        f.update({k: v for k, v in head.items() if k.startswith(("head_has:", "head_claim:", "head_status:"))})
+                        break
+                    if views[j].sentence.block < heading:
+                        break
+            if facts.has_main_intervention:
+                f["page:intervention"] = 1.0
+            for cat in facts.caution_categories & {"risk", "uncertainty", "regulatory"}:
+                f[f"page:caution:{cat}"] = 1.0
+            if facts.unproven_claims:
+                f["page:unproven_claims"] = min(1.0, facts.unproven_claims / 5)
+        if "ctxwords" in groups:
+            heading = section_of[s.block] if 0 <= s.block < len(section_of) else -1
+            for j in range(i - 1, max(i - 30, -1), -1):
+                if views[j].sentence.block == heading and heading != s.block:
+                    for t in set(masked_tokens(page, views[j])):
+                        f[f"hw:{t}"] = 1.0
+                    break
+            if i > 0:
+                for t in set(masked_tokens(page, views[i - 1])):
+                    f[f"pw:{t}"] = 1.0
+        if "words" in groups:
+            for t in set(tokens):
+                f[f"w:{t}"] = 1.0
+        if "prefixes" in groups:
+            for t in set(tokens):
+                if len(t) > 5 and not t.startswith("<"):
+                    f[f"p:{t[:5]}"] = 1.0
+        if "bigrams" in groups:
+            for a, b in zip(tokens, tokens[1:]):
+                f[f"b:{a}_{b}"] = 1.0
+        if "findings" in groups and findings_by_sentence is not None:
+            for fd in findings_by_sentence[i]:
+                f[f"rule:{fd.rule}"] = 1.0
+                f[f"pack:{fd.pack}"] = 1.0
+                f[f"sev:{fd.severity}"] = 1.0
+        out.append(f)
+    return out
+
+
+def _reference_proba(model, x):  # type: ignore[no-untyped-def]
+    import math
+
+    z = model.intercept + sum(float(model.weights[model.index[k]]) * v for k, v in x.items() if k in model.index)
+    return 1.0 / (1.0 + math.exp(-(model.scale * z + model.shift)))
+
+
+def _reference_breakdown(doc, findings, claims, cautions, model_claims):  # type: ignore[no-untyped-def]
+    from checker.model.features import document_features
+
+    def points(fs, cs, ca, mc):  # type: ignore[no-untyped-def]
+        flags = sum(1 for f in fs if f.rule.startswith("MDL") and not f.suppressed)
+        x = document_features(fs, cs, ca, page_rules=doc.page_rules, model_claims=mc, model_flags=flags)
+        return 100.0 * _reference_proba(doc.model, x)
+
+    total = points(findings, claims, cautions, model_claims)
+    out = [("base", round(points([], [], [], 0), 2))]
+    for i, f in enumerate(findings):
+        if not f.suppressed:
+            out.append((f.rule, round(total - points(findings[:i] + findings[i + 1 :], claims, cautions, model_claims), 2)))
+    if claims or model_claims:
+        out.append(("claims", round(total - points(findings, [], cautions, 0), 2)))
+    for cat in sorted({c.category for c in cautions}):
+        out.append((cat, round(total - points(findings, claims, [c for c in cautions if c.category != cat], model_claims), 2)))
+    return int(round(min(100.0, max(0.0, total)))), out
+
+
+@pytest.mark.slow
+def test_fast_application_equals_the_reference_on_every_corpus_page(model_analyzer):
+    from checker.analyze import Analyzer
+    from checker.evaluate.corpus import load_corpus
+    from checker.model.dataset import group_by_sentence, sentence_findings
+    from checker.model.features import page_facts, sentence_feature_sets, sentence_features
+    from checker.model.store import Models
+
+    models = model_analyzer.models
+    if models.sentence is None or models.document is None:
+        pytest.skip("both models must ship")
+    sentence, document = models.sentence, models.document
+    rules = Analyzer(use_models=False)
+    pages = checked = 0
+    for doc in load_corpus(CORPUS):
+        from checker.ingest import load_page
+        from checker.nlp.pipeline import annotate
+        from checker.claims import sentence_views
+
+        page = load_page(CORPUS / doc.file)
+        report = rules.check_page(page)
+        views = sentence_views(annotate(page, rules.nlp))
+        claims_by = group_by_sentence(views, report.claims)
+        findings_by = group_by_sentence(views, sentence_findings(report.findings, rules.page_rules))
+        facts = page_facts(views, report.claims, report.cautions)
+        args = (page, views, claims_by, facts, rules.lexicon)
+        for groups in (sentence.claim_groups, sentence.problematic_groups, ("bigrams", "shape")):
+            expected = _reference_sentence_features(*args, groups, findings_by)
+            got = sentence_features(*args, groups, findings_by)
+            assert got == expected and [list(r) for r in got] == [list(r) for r in expected], (doc.id, groups)
+        both = sentence_feature_sets(*args, (sentence.claim_groups, sentence.problematic_groups), findings_by)
+        assert both == [sentence_features(*args, g, findings_by) for g in (sentence.claim_groups, sentence.problematic_groups)]
+        judged = sentence.judge(page, views, report.claims, report.cautions, report.findings, rules.lexicon, rules.page_rules)
+        for head, rows, p in ((sentence.claim, both[0], judged.p_claim), (sentence.problematic, both[1], judged.p_problematic)):
+            reference = [_reference_proba(head, r) for r in rows]
+            assert np.max(np.abs(np.asarray(p) - np.asarray(reference)), initial=0.0) < 1e-9, doc.id
+        extra = len(judged.extra_claims)
+        score, scored, items = document.score(judged.findings, report.claims, report.cautions, model_claims=extra)
+        ref_score, ref_items = _reference_breakdown(document, judged.findings, list(report.claims), list(report.cautions), extra)
+        assert score == ref_score, doc.id
+        got_items = [("base", items[0].points)] + [(f.rule, f.explanation.contribution) for f in scored if not f.suppressed]
+        got_items += [(it.label, it.points) for it in items if it.kind in {"model", "caution"}]
+        assert [round(v, 2) for _, v in got_items] == [v for _, v in ref_items], doc.id
+        whole = Analyzer(models=Models(sentence, document)).check_page(page) if pages < 3 else None
+        if whole is not None:
+            assert whole.score == score
+            checked += 1
+        pages += 1
+    assert pages == 220 and checked == 3
+
+
+def test_fast_features_equal_the_reference_in_a_long_section():
+    """A heading's words reach the next 29 sentences only; its lexicon features reach the whole
+    section. The corpus has few sections that long, so a synthetic one checks the boundaries."""
+    from checker.analyze import Analyzer
+    from checker.claims import sentence_views
+    from checker.ingest import page_from_text
+    from checker.model.dataset import group_by_sentence
+    from checker.model.features import SENTENCE_GROUPS, page_facts, sentence_features
+    from checker.nlp.pipeline import annotate
+
+    body = "\n\n".join(f"Patient {i} says stem cells helped her knee pain." for i in range(40))
+    text = f"# Stem cells cure arthritis\n\n{body}\n\n# Prices\n\nPackages start at $5,000."
+    rules = Analyzer(use_models=False)
+    page = page_from_text(text, format="markdown")
+    report = rules.check_page(page)
+    views = sentence_views(annotate(page, rules.nlp))
+    claims_by = group_by_sentence(views, report.claims)
+    facts = page_facts(views, report.claims, report.cautions)
+    args = (page, views, claims_by, facts, rules.lexicon, SENTENCE_GROUPS, group_by_sentence(views, report.findings))
+    got, expected = sentence_features(*args), _reference_sentence_features(*args)
+    assert got == expected
+    assert any("hw:cure" in r for r in got[25:31]) and not any("hw:cure" in r for r in got[31:41])
+    assert all("head_has:CONDITION" in r for r in got[1:41])
+
+
+def test_problematic_head_flags_nothing_on_a_page_about_no_treatment(model_analyzer):
+    """Even at threshold 0, the problematic head stays silent on a page with no intervention, no
+    lexicon claim and no sentence-level finding; the claim head still reads claims there."""
+    from checker.analyze import Analyzer
+    from checker.model.sentence import MODEL_RULE
+    from checker.model.store import Models
+    from checker.model.train import Thresholds, with_thresholds
+
+    if model_analyzer.models.sentence is None:
+        pytest.skip("the sentence model does not ship")
+    eager = Analyzer(models=Models(sentence=with_thresholds(model_analyzer.models.sentence, Thresholds(0.0, 0.0, 0.0))))
+    lobby = eager.check_text("The lobby has zebra wallpaper. Parking is free behind the building.")
+    assert not [f for f in lobby.findings if f.rule == MODEL_RULE]
+    assert [c for c in lobby.claims if c.effect_class == "model"]
+    clinic = eager.check_text("Our clinic offers stem cell therapy. The lobby has zebra wallpaper.")
+    assert [f for f in clinic.findings if f.rule == MODEL_RULE]
+    assert not [f for f in model_analyzer.check_text("The lobby has zebra wallpaper.").findings if f.rule == MODEL_RULE]

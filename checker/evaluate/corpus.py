@@ -233,6 +233,18 @@ def locate(text: str, sentences: Iterable[LabelledSentence]) -> list[list[tuple[
     return [list(collapsed.find_all(s.text)) for s in sentences]
 
 
+def shares_word(text: str, unit: tuple[int, int], item: tuple[int, int]) -> bool:
+    """Whether an item's span (a claim's sentence, a finding's match) overlaps a unit's span in
+    `text` by at least one letter or digit. Sharing only punctuation or space is not overlap:
+    the pipeline's sentence `… said the lead investigator. "` ends with the opening quote of the
+    next labelled sentence, and a claim in it must not count for that sentence. An item with no
+    letter or digit at all (a match of "!!!") counts wherever it overlaps."""
+    lo, hi = max(unit[0], item[0]), min(unit[1], item[1])
+    if lo >= hi:
+        return False
+    return any(ch.isalnum() for ch in text[lo:hi]) or not any(ch.isalnum() for ch in text[item[0] : item[1]])
+
+
 def main(argv: list[str] | None = None) -> int:
     """`python -m checker.evaluate.corpus DIR`: rewrite DIR/corpus.jsonl's split fields."""
     import sys

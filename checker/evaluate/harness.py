@@ -3,7 +3,9 @@
 Units. Every labelled sentence is one unit (all its occurrences in the page text count as its
 spans). Every sentence the pipeline splits that overlaps no labelled sentence is one more unit,
 labelled claim=false, problematic=false (the labelling guidelines say unlisted sentences are
-neither). Spans overlap when they share at least one character.
+neither). Spans overlap when they share at least one letter or digit (sharing only punctuation,
+such as the opening quote of the next sentence that the sentence splitter leaves at the end of
+the previous one, is not overlap; see `checker.evaluate.corpus.shares_word`).
 
 Predictions for a unit:
 - claim: a non-negated claim in the report whose sentence overlaps the unit.
@@ -22,7 +24,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.evaluate.corpus import HELD_OUT_GENRES, Document, load_corpus, locate
+from checker.evaluate.corpus import HELD_OUT_GENRES, Document, load_corpus, locate, shares_word
 from checker.evaluate.metrics import Confusion, roc_auc
 from checker.model.apply import page_level_rules
 from checker.types import Claim, Report, severity_rank
@@ -59,14 +61,16 @@ class Unit:
     pred_claim: bool = False
     pred_problematic: bool = False
 
-    def overlaps(self, start: int, end: int) -> bool:
-        return any(start < e and s < end for s, e in self.spans)
+    def overlaps(self, text: str, start: int, end: int) -> bool:
+        """Whether the span text[start:end] overlaps one of the unit's spans by a letter or digit."""
+        return any(shares_word(text, span, (start, end)) for span in self.spans)
 
 
 @dataclass
 class DocResult:
     doc: Document
     score: int
+    text: str  # the page text the spans point into
     units: list[Unit]
     unlocated: list[str]
     sentence_rules: dict[str, list[tuple[int, int]]] = field(default_factory=dict)  # rule -> finding spans
@@ -99,13 +103,13 @@ def evaluate_document(doc: Document, corpus_dir: Path, analyzer: Any, page_rules
     units = [Unit(spans, True, s.claim, s.problematic, s.tags) for s, spans in zip(doc.sentences, located)]
     unlocated = [s.text for s, spans in zip(doc.sentences, located) if not spans]
     for sent in annotate(page, analyzer.nlp).sentences:
-        if not any(u.overlaps(sent.start, sent.end) for u in units if u.labelled):
+        if not any(u.overlaps(page.text, sent.start, sent.end) for u in units if u.labelled):
             units.append(Unit([(sent.start, sent.end)], False, False, False))
     claims = claim_spans(report)
     problems = problematic_spans(report, page_rules)
     for u in units:
-        u.pred_claim = any(u.overlaps(s, e) for s, e in claims)
-        u.pred_problematic = any(u.overlaps(s, e) for s, e in problems)
+        u.pred_claim = any(u.overlaps(page.text, s, e) for s, e in claims)
+        u.pred_problematic = any(u.overlaps(page.text, s, e) for s, e in problems)
     sentence_rules: dict[str, list[tuple[int, int]]] = defaultdict(list)
     fired_page = set()
     for f in report.findings:
@@ -115,7 +119,7 @@ def evaluate_document(doc: Document, corpus_dir: Path, analyzer: Any, page_rules
             fired_page.add(f.rule)
         elif f.end > f.start:
             sentence_rules[f.rule].append((f.start, f.end))
-    return DocResult(doc, report.score, units, unlocated, dict(sentence_rules), fired_page)
+    return DocResult(doc, report.score, page.text, units, unlocated, dict(sentence_rules), fired_page)
 
 
 def summarize(results: Sequence[DocResult]) -> dict[str, Any]:
@@ -156,7 +160,7 @@ def rule_precision(results: Sequence[DocResult], page_rules: frozenset[str]) -> 
     for r in results:
         for rule, spans in r.sentence_rules.items():
             for s, e in spans:
-                hit = [u for u in r.units if u.overlaps(s, e)]
+                hit = [u for u in r.units if u.overlaps(r.text, s, e)]
                 wanted = RULE_TAGS.get(rule, ())
                 per_rule[rule].append((any(t in wanted for u in hit for t in u.tags), any(u.problematic for u in hit)))
     for rule, hits in sorted(per_rule.items()):
@@ -228,7 +232,7 @@ def evaluate_corpus(
         if models is not None and getattr(models, "any", False):
             from checker.model.store import staleness
 
-            warnings += [w for w in staleness(models) if w not in warnings]
+            warnings += [w for w in staleness(models) + in_sample(models, splits) if w not in warnings]
     return {
         "schema": "checker.eval/1",
         "corpus": str(corpus_dir),
@@ -237,6 +241,21 @@ def evaluate_corpus(
         "warnings": warnings,
         "configurations": {name: run_configuration(docs, corpus_dir, a) for name, a in analyzers.items()},
     }
+
+
+def in_sample(models: Any, splits: Sequence[str]) -> list[str]:
+    """Warnings for splits the shipped models were fitted on (their figures are in-sample)."""
+    out = []
+    for name in ("sentence", "document"):
+        part = getattr(models, name, None)
+        trained = set((getattr(part, "meta", None) or {}).get("trained_on", ["train"])) if part is not None else set()
+        for split in splits:
+            if split in trained:
+                msg = (f"the models were fitted on the {split} split: its figures are in-sample "
+                       "(`checker train` reports cross-validated ones)")
+                if msg not in out:
+                    out.append(msg)
+    return out
 
 
 def default_configurations() -> dict[str, Callable[[], Any]]:

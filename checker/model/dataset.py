@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from checker.claims import SentenceView, sentence_views
-from checker.evaluate.corpus import Document, locate
+from checker.evaluate.corpus import Document, locate, shares_word
 from checker.model.features import PageFacts, page_facts
 from checker.types import Claim, Finding, Page, Report
 
@@ -63,12 +63,13 @@ def page_data(doc: Document, corpus_dir: Path, analyzer: Any, page_rules: frozen
     units: list[tuple[bool, bool, tuple[int, ...]]] = []
     covered: set[int] = set()
     for ls, sp in zip(doc.sentences, spans):
-        idx = tuple(i for i, v in enumerate(views) if any(a < v.sentence.end and v.sentence.start < b for a, b in sp))
+        idx = tuple(i for i, v in enumerate(views)
+                    if any(shares_word(page.text, span, (v.sentence.start, v.sentence.end)) for span in sp))
         covered.update(idx)
         units.append((ls.claim, ls.problematic, idx))
     for i, v in enumerate(views):
         s = v.sentence
-        hit = [ls for ls, sp in zip(doc.sentences, spans) if any(a < s.end and s.start < b for a, b in sp)]
+        hit = [ls for ls, sp in zip(doc.sentences, spans) if any(shares_word(page.text, span, (s.start, s.end)) for span in sp)]
         gold_claim.append(any(ls.claim for ls in hit))
         gold_problem.append(any(ls.problematic for ls in hit))
         if i not in covered:

@@ -116,80 +116,153 @@ def sentence_features(
     findings_by_sentence: Sequence[Sequence[Finding]] | None = None,
 ) -> list[dict[str, float]]:
     """One sparse feature dict per sentence view."""
-    groups = set(groups)
+    return sentence_feature_sets(page, views, claims_by_sentence, facts, lexicon, (tuple(groups),), findings_by_sentence)[0]
+
+
+_CANONICAL = SENTENCE_GROUPS  # the order in which a row's groups are laid out
+_PREV_KEYS = ("claim:", "has:", "pair:")  # what the sentence before contributes (as prev_*)
+_HEAD_KEYS = ("has:", "claim:", "status:")  # what the section heading contributes (as head_*)
+
+
+def sentence_feature_sets(
+    page: Page,
+    views: Sequence[SentenceView],
+    claims_by_sentence: Sequence[Sequence[Claim]],
+    facts: PageFacts,
+    lexicon: Lexicon,
+    group_sets: Sequence[Iterable[str]],
+    findings_by_sentence: Sequence[Sequence[Finding]] | None = None,
+) -> list[list[dict[str, float]]]:
+    """The rows of `sentence_features` for several group sets at once (one list per set): each
+    group is computed once per sentence, and each sentence's tokens and lexicon features once per
+    page (the sentence before and the section heading reuse them), so the two heads of the
+    sentence model cost little more than one. Rows hold the same features and values as one
+    group set computed alone, laid out in the same order."""
+    wanted = [set(g) for g in group_sets]
+    union = set().union(*wanted) if wanted else set()
+    layouts = [[g for g in _CANONICAL if g in groups] for groups in wanted]
+    # a set whose layout starts with an earlier set's layout copies that set's row and adds the rest
+    extends: list[tuple[int, list[str]]] = []
+    for k, layout in enumerate(layouts):
+        base = max((b for b in range(k) if layout[: len(layouts[b])] == layouts[b]), key=lambda b: len(layouts[b]), default=-1)
+        extends.append((base, layout[len(layouts[base]) :] if base >= 0 else layout))
+    n = len(views)
     section_of = sections(page)
-    out: list[dict[str, float]] = []
+    text = page.text
+    # per sentence, computed once: masked tokens (and their set), lexicon features
+    tokens: list[list[str] | None] = [None] * n
+    token_sets: list[set[str] | None] = [None] * n
+
+    def toks(j: int) -> list[str]:
+        t = tokens[j]
+        if t is None:
+            t = tokens[j] = masked_tokens(page, views[j])
+        return t
+
+    def tokset(j: int) -> set[str]:
+        t = token_sets[j]
+        if t is None:
+            t = token_sets[j] = set(toks(j))
+        return t
+
+    lexes: list[dict[str, float] | None] = [None] * n
+
+    def lex(j: int) -> dict[str, float]:
+        f = lexes[j]
+        if f is None:
+            f = lexes[j] = _lex(views[j], claims_by_sentence[j], lexicon)
+        return f
+
+    heading_words: dict[int, dict[str, float]] = {}
+    last_of_block: dict[int, int] = {}  # block -> the last sentence index in it so far (before i)
+    last_negative = -1  # the last sentence index before i whose block is negative
+    out: list[list[dict[str, float]]] = [[] for _ in wanted]
     for i, view in enumerate(views):
-        f: dict[str, float] = {"bias": 1.0}
         s = view.sentence
-        text = page.text[s.start : s.end]
-        if "lex" in groups:
-            f.update(_lex(view, claims_by_sentence[i], lexicon))
-        tokens = masked_tokens(page, view) if groups & {"words", "prefixes", "bigrams", "shape"} else []
-        if "shape" in groups:
+        parts: dict[str, dict[str, float]] = {}
+        if "lex" in union:
+            parts["lex"] = lex(i)
+        if "shape" in union:
+            f: dict[str, float] = {}
             block = page.blocks[s.block] if 0 <= s.block < len(page.blocks) else None
             f[f"block:{block.kind if block else 'none'}"] = 1.0
             if block is not None and block.region == "chrome":
                 f["region:chrome"] = 1.0
-            n = len(tokens)
-            f[f"len:{'1-3' if n <= 3 else '4-7' if n <= 7 else '8-15' if n <= 15 else '16-30' if n <= 30 else '31+'}"] = 1.0
-            if _FIRST_PERSON & set(tokens):
+            t = toks(i)
+            k = len(t)
+            f[f"len:{'1-3' if k <= 3 else '4-7' if k <= 7 else '8-15' if k <= 15 else '16-30' if k <= 30 else '31+'}"] = 1.0
+            ts = tokset(i)
+            if not _FIRST_PERSON.isdisjoint(ts):
                 f["person:first"] = 1.0
-            if _SECOND_PERSON & set(tokens):
+            if not _SECOND_PERSON.isdisjoint(ts):
                 f["person:second"] = 1.0
-            if any(t.isdigit() for t in tokens):
+            if any(w.isdigit() for w in t):
                 f["digits"] = 1.0
-            if text.rstrip().endswith("?"):
+            sentence_text = text[s.start : s.end]
+            stripped = sentence_text.rstrip()
+            if stripped.endswith("?"):
                 f["question"] = 1.0
-            if text.rstrip().endswith("!"):
+            if stripped.endswith("!"):
                 f["exclamation"] = 1.0
-            if text[:1] in "\"“'‘":
+            if sentence_text[:1] in "\"“'‘":
                 f["quoted"] = 1.0
-        if "context" in groups:
+            parts["shape"] = f
+        heading = section_of[s.block] if 0 <= s.block < len(section_of) else -1
+        if "context" in union:
+            f = {}
             if i > 0:
-                prev = _lex(views[i - 1], claims_by_sentence[i - 1], lexicon, "prev_")
-                f.update({k: v for k, v in prev.items() if k.startswith(("prev_claim:", "prev_has:", "prev_pair:"))})
-            heading = section_of[s.block] if 0 <= s.block < len(section_of) else -1
+                f.update({"prev_" + key: v for key, v in lex(i - 1).items() if key.startswith(_PREV_KEYS)})
             if heading >= 0 and heading != s.block:
-                for j in range(i - 1, -1, -1):
-                    if views[j].sentence.block == heading:
-                        head = _lex(views[j], claims_by_sentence[j], lexicon, "head_")
-                        f.update({k: v for k, v in head.items() if k.startswith(("head_has:", "head_claim:", "head_status:"))})
-                        break
-                    if views[j].sentence.block < heading:
-                        break
+                # the last sentence of the heading block before this one (none if a sentence
+                # outside any block, or in an earlier block, comes in between)
+                j = last_of_block.get(heading, -1)
+                if j > last_negative:
+                    f.update({"head_" + key: v for key, v in lex(j).items() if key.startswith(_HEAD_KEYS)})
             if facts.has_main_intervention:
                 f["page:intervention"] = 1.0
             for cat in facts.caution_categories & {"risk", "uncertainty", "regulatory"}:
                 f[f"page:caution:{cat}"] = 1.0
             if facts.unproven_claims:
                 f["page:unproven_claims"] = min(1.0, facts.unproven_claims / 5)
-        if "ctxwords" in groups:
-            heading = section_of[s.block] if 0 <= s.block < len(section_of) else -1
-            for j in range(i - 1, max(i - 30, -1), -1):
-                if views[j].sentence.block == heading and heading != s.block:
-                    for t in set(masked_tokens(page, views[j])):
-                        f[f"hw:{t}"] = 1.0
-                    break
+            parts["context"] = f
+        if "ctxwords" in union:
+            j = last_of_block.get(heading, -1) if heading != s.block else -1
+            if j >= 0 and j >= i - 29:
+                f = heading_words.get(j)
+                if f is None:  # a heading's words serve every sentence of its section
+                    f = heading_words[j] = {f"hw:{w}": 1.0 for w in tokset(j)}
+                f = dict(f)
+            else:
+                f = {}
             if i > 0:
-                for t in set(masked_tokens(page, views[i - 1])):
-                    f[f"pw:{t}"] = 1.0
-        if "words" in groups:
-            for t in set(tokens):
-                f[f"w:{t}"] = 1.0
-        if "prefixes" in groups:
-            for t in set(tokens):
-                if len(t) > 5 and not t.startswith("<"):
-                    f[f"p:{t[:5]}"] = 1.0
-        if "bigrams" in groups:
-            for a, b in zip(tokens, tokens[1:]):
-                f[f"b:{a}_{b}"] = 1.0
-        if "findings" in groups and findings_by_sentence is not None:
+                for w in tokset(i - 1):
+                    f[f"pw:{w}"] = 1.0
+            parts["ctxwords"] = f
+        if "words" in union:
+            parts["words"] = {f"w:{w}": 1.0 for w in tokset(i)}
+        if "prefixes" in union:
+            parts["prefixes"] = {f"p:{w[:5]}": 1.0 for w in tokset(i) if len(w) > 5 and not w.startswith("<")}
+        if "bigrams" in union:
+            t = toks(i)
+            parts["bigrams"] = {f"b:{a}_{b}": 1.0 for a, b in zip(t, t[1:])}
+        if "findings" in union and findings_by_sentence is not None:
+            f = {}
             for fd in findings_by_sentence[i]:
                 f[f"rule:{fd.rule}"] = 1.0
                 f[f"pack:{fd.pack}"] = 1.0
                 f[f"sev:{fd.severity}"] = 1.0
-        out.append(f)
+            parts["findings"] = f
+        for k, (rows, groups) in enumerate(zip(out, layouts)):
+            base, rest = extends[k]
+            row: dict[str, float] = dict(out[base][-1]) if base >= 0 else {"bias": 1.0}
+            for g in rest:
+                part = parts.get(g)
+                if part:
+                    row.update(part)
+            rows.append(row)
+        if s.block < 0:
+            last_negative = i
+        last_of_block[s.block] = i
     return out
 
 
@@ -205,26 +278,78 @@ def document_features(
     model_flags: int = 0,
 ) -> dict[str, float]:
     """A page's summary. Counts enter as log(1 + n) so the tenth finding adds less than the first."""
-    f: dict[str, float] = {"bias": 1.0}
-    counts: Counter[str] = Counter()
+    return document_counts(findings, claims, cautions, page_rules=page_rules, model_claims=model_claims,
+                           model_flags=model_flags).features()
+
+
+@dataclass(frozen=True)
+class DocumentCounts:
+    """What the document features are made of: counts of findings (by rule, pack and severity)
+    and of claims (by modality and approval status), the caution categories, the sentence
+    model's claims and flags. Lets the document model score the page without one finding, one
+    caution category or the claims (the score breakdown) without counting everything again."""
+
+    findings: Counter[str]
+    claims: Counter[str]
+    cautions: tuple[str, ...]
+    model_claims: int
+    model_flags: int
+    page_rules: frozenset[str] = frozenset()
+
+    def features(self) -> dict[str, float]:
+        f: dict[str, float] = {"bias": 1.0}
+        for cat in self.cautions:
+            f[f"caution:{cat}"] = 1.0
+        for counts in (self.findings, self.claims):
+            for k, n in counts.items():
+                if n:
+                    f[k] = math.log1p(n)
+        if self.model_claims:
+            f["model:claims"] = math.log1p(self.model_claims)
+        if self.model_flags:
+            f["model:flagged"] = math.log1p(self.model_flags)
+        return f
+
+    def without_finding(self, finding: Finding) -> DocumentCounts:
+        """As if the (live) finding were not there."""
+        counts = self.findings.copy()
+        for key in _finding_keys(finding, self.page_rules):
+            counts[key] -= 1
+        flags = self.model_flags - (1 if finding.rule.startswith("MDL") else 0)
+        return DocumentCounts(counts, self.claims, self.cautions, self.model_claims, flags, self.page_rules)
+
+    def without_claims(self) -> DocumentCounts:
+        return DocumentCounts(self.findings, Counter(), self.cautions, 0, self.model_flags, self.page_rules)
+
+    def without_caution(self, category: str) -> DocumentCounts:
+        return DocumentCounts(self.findings, self.claims, tuple(c for c in self.cautions if c != category),
+                              self.model_claims, self.model_flags, self.page_rules)
+
+
+def _finding_keys(fd: Finding, page_rules: frozenset[str]) -> tuple[str, ...]:
+    if fd.rule in page_rules:
+        return (f"rule:{fd.rule}", f"pack:{fd.pack}")
+    return (f"rule:{fd.rule}", f"pack:{fd.pack}", f"sev:{fd.severity}")
+
+
+def document_counts(
+    findings: Sequence[Finding],
+    claims: Sequence[Claim],
+    cautions: Sequence[Caution],
+    *,
+    page_rules: frozenset[str] = frozenset(),
+    model_claims: int = 0,
+    model_flags: int = 0,
+) -> DocumentCounts:
+    found: Counter[str] = Counter()
     for fd in findings:
-        if fd.suppressed:
-            continue
-        counts[f"rule:{fd.rule}"] += 1
-        counts[f"pack:{fd.pack}"] += 1
-        if fd.rule not in page_rules:
-            counts[f"sev:{fd.severity}"] += 1
+        if not fd.suppressed:
+            found.update(_finding_keys(fd, page_rules))
+    claimed: Counter[str] = Counter()
     for c in claims:
-        counts[f"claims:{c.modality}"] += 1
+        claimed[f"claims:{c.modality}"] += 1
         if c.modality != "negated":
-            counts[f"claims_status:{c.condition_status}"] += 1
+            claimed[f"claims_status:{c.condition_status}"] += 1
             if c.modality in {"asserted", "reported"} and c.condition_status == "not_approved":
-                counts["claims:unproven_asserted"] += 1
-    for cat in {c.category for c in cautions}:
-        f[f"caution:{cat}"] = 1.0
-    counts["model:claims"] = model_claims
-    counts["model:flagged"] = model_flags
-    for k, n in counts.items():
-        if n:
-            f[k] = math.log1p(n)
-    return f
+                claimed["claims:unproven_asserted"] += 1
+    return DocumentCounts(found, claimed, tuple({c.category for c in cautions}), model_claims, model_flags, page_rules)

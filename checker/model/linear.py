@@ -33,22 +33,24 @@ class LinearModel:
     shift: float = 0.0
     threshold: float = 0.5
     index: dict[str, int] = field(default_factory=dict, compare=False, repr=False)
+    weight_of: dict[str, float] = field(default_factory=dict, compare=False, repr=False)  # name -> weight, as Python floats
 
     def __post_init__(self) -> None:
         if len(self.features) != len(self.weights):
             raise ValueError("features and weights differ in length")
         object.__setattr__(self, "index", {name: i for i, name in enumerate(self.features)})
+        object.__setattr__(self, "weight_of", dict(zip(self.features, np.asarray(self.weights, dtype=np.float64).tolist())))
 
     # --- application ------------------------------------------------------------------------
     def decision(self, x: Mapping[str, float]) -> float:
-        """w . x + b over the features this model knows (unknown ones are ignored)."""
-        idx = self.index
+        """w . x + b over the features this model knows (unknown ones are ignored), summed in
+        the row's order."""
+        weight = self.weight_of.get
         total = self.intercept
-        w = self.weights
         for name, value in x.items():
-            i = idx.get(name)
-            if i is not None:
-                total += float(w[i]) * value
+            w = weight(name)
+            if w is not None:
+                total += w * value
         return total
 
     def logit(self, x: Mapping[str, float]) -> float:
@@ -61,13 +63,14 @@ class LinearModel:
         """Row by row over the sparse features (a dense matrix of a long page would not fit)."""
         if not rows:
             return np.zeros(0)
-        z = self.scale * np.fromiter((self.decision(r) for r in rows), dtype=np.float64, count=len(rows)) + self.shift
+        decision = self.decision
+        z = self.scale * np.array([decision(r) for r in rows], dtype=np.float64) + self.shift
         return 0.5 * (1.0 + np.tanh(0.5 * z))  # the logistic function, without overflow
 
     def contributions(self, x: Mapping[str, float]) -> dict[str, float]:
         """Each known feature's share of the calibrated logit: scale * w * x."""
-        return {name: self.scale * float(self.weights[self.index[name]]) * v
-                for name, v in x.items() if name in self.index and v}
+        weight = self.weight_of
+        return {name: self.scale * weight[name] * v for name, v in x.items() if name in weight and v}
 
     # --- storage -----------------------------------------------------------------------------
     def to_json(self) -> dict[str, Any]:

@@ -11,7 +11,8 @@
   sentence it rates under `downgrade_below` is lowered to severity low, with the reason in the
   finding's modifiers (as a hedge lowers severity). The rules' own findings are never removed.
 The rules run before the model and never see its claims, so rule behaviour does not depend on
-whether a model ships.
+whether a model ships. On a page about no treatment at all (`about_treatment`), the problematic
+head flags nothing.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from typing import Any
 
 from checker.claims import SentenceView
 from checker.lexicon import Lexicon
-from checker.model.features import page_facts, sentence_features
+from checker.model.features import page_facts, sentence_feature_sets
 from checker.model.linear import LinearModel
 from checker.types import Caution, Claim, Explanation, Finding, Page, severity_rank
 
@@ -75,12 +76,15 @@ class SentenceModel:
         sentence_level = sentence_findings(findings, page_rules)
         findings_by = group_by_sentence(views, sentence_level)
         facts = page_facts(views, claims, cautions)
-        x_claim = sentence_features(page, views, claims_by, facts, lexicon, self.claim_groups, findings_by)
-        x_problem = (x_claim if self.problematic_groups == self.claim_groups
-                     else sentence_features(page, views, claims_by, facts, lexicon, self.problematic_groups, findings_by))
+        if self.problematic_groups == self.claim_groups:
+            x_claim = x_problem = sentence_feature_sets(page, views, claims_by, facts, lexicon, (self.claim_groups,), findings_by)[0]
+        else:
+            x_claim, x_problem = sentence_feature_sets(page, views, claims_by, facts, lexicon,
+                                                       (self.claim_groups, self.problematic_groups), findings_by)
         p_claim = [float(p) for p in self.claim.proba_many(x_claim)]
         p_problem = [float(p) for p in self.problematic.proba_many(x_problem)]
         main = _main_intervention(views)
+        judged = about_treatment(views, claims, sentence_level)
         extra = [
             _claim(page, v, lexicon, main)
             for v, p, found in zip(views, p_claim, claims_by)
@@ -90,7 +94,7 @@ class SentenceModel:
         downgraded: dict[int, float] = {}
         for i, (v, p) in enumerate(zip(views, p_problem)):
             serious = [f for f in findings_by[i] if severity_rank(f.severity) >= 2]
-            if p >= self.problematic.threshold and not serious:
+            if judged and p >= self.problematic.threshold and not serious:
                 out.append(self._finding(page, v, p, x_problem[i]))
             elif serious and p < self.downgrade_below:
                 for f in serious:
@@ -112,6 +116,17 @@ class SentenceModel:
             message=message, start=s.start, end=s.end, match=page.text[s.start : s.end],
             explanation=Explanation(why=MODEL_WHY, modifiers=(), contribution=0.0, source=MODEL_SOURCE),
         )
+
+
+def about_treatment(views: Sequence[SentenceView], claims: Sequence[Claim], sentence_findings: Sequence[Finding]) -> bool:
+    """Whether the page is of the kind the problematic head was trained on: it names an
+    intervention, or the lexicon found a claim, or a rule a finding in one of its sentences.
+    Every training page is; on a page about something else ("The lobby has zebra wallpaper.")
+    the head's probability reflects only the corpus's base rate of problematic sentences, so it
+    flags nothing there. The claim head still adds claims: a claim about a supplement the
+    lexicons do not know ("Can magnesium relieve migraines?") is a claim on any page."""
+    return bool(claims) or bool(sentence_findings) or any(
+        m.label == "INTERVENTION" and not m.negated for v in views for m in v.mentions)
 
 
 def _downgrade(f: Finding, p: float) -> Finding:
