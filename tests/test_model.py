@@ -438,7 +438,7 @@ def test_fast_application_equals_the_reference_on_every_corpus_page(model_analyz
         for groups in (sentence.claim_groups, sentence.problematic_groups, ("bigrams", "shape")):
             expected = _reference_sentence_features(*args, groups, findings_by)
             got = sentence_features(*args, groups, findings_by)
-            assert got == expected and [list(r) for r in got] == [list(r) for r in expected], (doc.id, groups)
+            assert got == expected, (doc.id, groups)  # same features and values (key order follows set order: hash-seeded)
         both = sentence_feature_sets(*args, (sentence.claim_groups, sentence.problematic_groups), findings_by)
         assert both == [sentence_features(*args, g, findings_by) for g in (sentence.claim_groups, sentence.problematic_groups)]
         judged = sentence.judge(page, views, report.claims, report.cautions, report.findings, rules.lexicon, rules.page_rules)
@@ -502,3 +502,21 @@ def test_problematic_head_flags_nothing_on_a_page_about_no_treatment(model_analy
     clinic = eager.check_text("Our clinic offers stem cell therapy. The lobby has zebra wallpaper.")
     assert [f for f in clinic.findings if f.rule == MODEL_RULE]
     assert not [f for f in model_analyzer.check_text("The lobby has zebra wallpaper.").findings if f.rule == MODEL_RULE]
+
+
+def test_train_command_prints_the_cross_validated_and_dev_figures(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    import checker.model.train as training
+    from checker.cli.app import app
+
+    real = training.train_models
+    monkeypatch.setattr(training, "train_models", lambda corpus, **kw: real(corpus, **{**kw, "only": _subset(), "force": True}))
+    as_json = CliRunner().invoke(app, ["train", str(CORPUS), "--out", str(tmp_path / "j"), "--format", "json"])
+    assert as_json.exit_code == 0, as_json.output
+    data = json.loads(as_json.stdout)
+    assert data["cv"]["rules"]["documents"] == 22 and data["dev"]["rules"]["documents"] == 8
+    assert set(data["ships"]) == {"sentence", "document"} and len(data["written"]) == 2
+    as_text = CliRunner().invoke(app, ["train", str(CORPUS), "--out", str(tmp_path / "t")])
+    assert as_text.exit_code == 0, as_text.output
+    assert "5-fold cross-validation, train + dev" in as_text.stdout and "dev split (out of fold)" in as_text.stdout

@@ -10,12 +10,13 @@ audit picks the lowest-scoring ones); every other page gets excerpts around its 
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Sequence
 from importlib import resources
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from checker.audit.tables import pack_column
 
@@ -28,7 +29,7 @@ STATUS_COLORS = {"approved": "#2e7d32", "not_approved": "#b71c1c", "unknown": "#
 
 def _json(data: Any) -> str:
     """JSON safe inside a <script> element."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).replace("<", "\\u003c")
+    return orjson.dumps(data).decode("utf-8").replace("<", "\\u003c")
 
 
 def excerpt(text: str, spans: Sequence[tuple[int, int]], *, pad: int = EXCERPT_PAD) -> tuple[str, list[tuple[int, int, int]]]:

@@ -11,13 +11,14 @@ winning, never counted twice.
 
 from __future__ import annotations
 
-import json
 import os
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, BinaryIO
+
+import orjson
 
 from checker.errors import InputError
 
@@ -53,8 +54,8 @@ def scan(path: Path) -> JournalIndex:
             if not raw.endswith(b"\n"):
                 break  # torn last line
             try:
-                record = json.loads(raw)
-            except ValueError:
+                record = orjson.loads(raw)
+            except orjson.JSONDecodeError:
                 break
             if config is None:
                 if not isinstance(record, dict) or record.get("journal") != FORMAT:
@@ -70,7 +71,7 @@ def scan(path: Path) -> JournalIndex:
 
 def read_record(fh: BinaryIO, entry: Entry) -> dict[str, Any]:
     fh.seek(entry.offset)
-    return json.loads(fh.read(entry.length))
+    return orjson.loads(fh.read(entry.length))
 
 
 def iter_records(path: Path, entries: dict[str, Entry], order: Iterable[str]) -> Iterator[dict[str, Any]]:
@@ -92,7 +93,7 @@ class JournalWriter:
         if resume_at is None:
             self._fh = open(path, "wb")
             header = {"journal": FORMAT, "config": config, "rules": rules or {}}
-            self.append([json.dumps(header, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"])
+            self.append([orjson.dumps(header) + b"\n"])
         else:
             self._fh = open(path, "r+b")
             self._fh.truncate(resume_at)

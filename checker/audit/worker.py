@@ -10,13 +10,14 @@ shares the cores with the workers, only appends bytes.
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import threading
 import time
 from dataclasses import dataclass
 from typing import Any
+
+import orjson
 
 from checker.errors import CheckerError
 
@@ -37,8 +38,7 @@ class Done:
 
 def finished(record: Record) -> Done:
     page = record["page"]
-    line = json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n"
-    return Done(record["path"], page["status"], page.get("words") or 0, line.encode("utf-8"))
+    return Done(record["path"], page["status"], page.get("words") or 0, orjson.dumps(record) + b"\n")
 
 
 @dataclass(frozen=True)
