@@ -149,7 +149,7 @@ def main() -> None:
     secs = time.time() - t
     checked = sum(total[f] for f in FORMATS)
     print(f"{checked:,} inputs in {secs:.0f} s ({checked / secs:.0f}/s) with {args.jobs} jobs, seed {args.seed}")
-    print(f"  by format: " + ", ".join(f"{f} {total[f]:,}" for f in FORMATS))
+    print("  by format: " + ", ".join(f"{f} {total[f]:,}" for f in FORMATS))
     print(f"  refused cleanly (CheckerError, e.g. binary): {total['refused']:,}")
     print(f"  failures: {total['failures']:,} (inputs saved: {kept})")
 

@@ -13,10 +13,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from checker.errors import RuleFileError
 from checker.lexicon import _load_yaml, validation_error
 from checker.paths import rules_dir
-from checker.types import Caution, Explanation, Finding, Report, ScoreItem
+from checker.types import Caution, Finding, Report, ScoreItem
 
 
 class _Band(BaseModel):

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from checker.ingest import load_page, page_from_text
+from checker.ingest import load_page
 from checker.report.json import dumps
 
 

@@ -33,6 +33,7 @@ from checker.safe_regex import compile_regex
 ENT_KEY = "checker_entities"  # user_data: list[Entity], sorted
 NEG_KEY = "checker_negated"  # user_data: list[bool], parallel to the entities
 QUAL_KEY = "checker_qualifiers"  # user_data: list[QualifierMatch]
+STARTS_KEY = "checker_sentence_starts"  # user_data: list[int], the first token of each sentence
 _NEWLINES = re.compile(r"[\r\n]+")
 
 
@@ -71,7 +72,11 @@ def token_offsets(doc: Doc) -> tuple[np.ndarray, np.ndarray]:
 
 
 def sentence_starts(doc: Doc) -> list[int]:
-    """The first token of every sentence, from SENT_START (no Span objects)."""
+    """The first token of every sentence, from SENT_START (no Span objects); checker_sentences
+    leaves them in user_data, so the later components and annotate() do not read them again."""
+    cached = doc.user_data.get(STARTS_KEY)
+    if cached is not None:
+        return cached
     if not len(doc):
         return []
     starts = np.flatnonzero(doc.to_array(SENT_START).astype(np.int64) == 1).tolist()
@@ -136,6 +141,7 @@ class SentenceBounds:
             is_start |= self._after_newlines(doc, text, ~arr[:, 2].astype(bool))
         is_start[0] = True
         doc.from_array([SENT_START], np.where(is_start, 1, -1).astype(np.int64).astype(np.uint64)[:, None])
+        doc.user_data[STARTS_KEY] = np.flatnonzero(is_start).tolist()
         return doc
 
     @staticmethod
@@ -349,19 +355,18 @@ def _longest_first(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, 
     return sorted(kept, key=lambda m: m[1])
 
 
-@Language.factory(
-    "checker_negex",
-    default_config={"neg_termset": None, "span_keys": [ENT_KEY], "extension_name": "negex"},
-)
-def make_negex(nlp: Language, name: str, neg_termset: dict, span_keys: list[str], extension_name: str) -> "FastNegex":
-    return FastNegex(nlp, name, neg_termset=neg_termset, span_keys=span_keys, extension_name=extension_name)
+@Language.factory("checker_negex", default_config={"neg_termset": None})
+def make_negex(nlp: Language, name: str, neg_termset: dict) -> "FastNegex":
+    return FastNegex(nlp, name, neg_termset=neg_termset)
 
 
 class FastNegex(Negex):
-    """negspacy's Negex, same termsets, matcher and negation test (`_apply_negation`), with its
-    span loop replaced: negspacy re-scans every span for every termination boundary (quadratic in
-    the spans of a document, a third of our scan time); here each span is placed in its boundary
-    by binary search, once."""
+    """negspacy's Negex: its termsets, matcher and pseudo-trigger handling (`process_negations`),
+    and its negation test (a preceding trigger before the entity, or a following one after it,
+    within the same sentence-or-termination boundary). What differs: it reads our entity tuples
+    and writes a flag per entity (NEG_KEY) instead of Span extensions, and places each entity in
+    its boundary by binary search, once, where negspacy re-scans every span for every boundary
+    (quadratic in the spans of a document)."""
 
     def negex(self, doc: Doc) -> Doc:
         found = entities(doc)
