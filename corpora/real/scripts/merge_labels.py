@@ -1,0 +1,120 @@
+"""Build corpora/real/corpus.jsonl from the collected metadata, the labelling sheets, the first
+labelling pass and the adjudication of the second pass.
+
+    python corpora/real/scripts/merge_labels.py corpora/real SHEET_DIR PASS1_DIR
+
+- metadata: corpora/real/collection/*.jsonl (one line per collected document, with provenance);
+- sheets: SHEET_DIR/<id>.json, the sentence texts a label's number `n` refers to;
+- first pass: PASS1_DIR/*.jsonl, one line per document (GUIDELINES.md section 5);
+- adjudication: corpora/real/adjudication.jsonl, the final value of every field the two passes
+  disagreed on, decided against the guidelines (see agreement.py).
+
+The split is assigned by site or organisation (checker.evaluate.corpus.assign_group_splits), and
+a document's split never changes once stored: documents already in corpus.jsonl keep theirs.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from checker.evaluate.corpus import TAGS, assign_group_splits, schema_errors
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def first_pass(pass_dir: Path) -> dict[str, dict]:
+    out: dict[str, dict] = {}
+    for path in sorted(pass_dir.glob("*.jsonl")):
+        for rec in read_jsonl(path):
+            out.setdefault(rec["id"], rec)  # a document labelled twice by mistake: the first line counts
+    return out
+
+
+def adjudicated(corpus: Path) -> dict[str, list[dict]]:
+    path = corpus / "adjudication.jsonl"
+    out: dict[str, list[dict]] = {}
+    for rec in read_jsonl(path) if path.is_file() else []:
+        out.setdefault(rec["id"], []).append(rec)
+    return out
+
+
+def apply_adjudication(labels: dict, decisions: list[dict]) -> dict:
+    by_n = {s["n"]: s for s in labels["sentences"]}
+    for d in decisions:
+        if d["field"] == "label":
+            labels["label"] = d["final"]
+        else:
+            by_n[d["n"]][d["field"]] = d["final"]
+    return labels
+
+
+def clean_tags(tags: list[str], claim: bool) -> list[str]:
+    tags = [t for t in dict.fromkeys(tags) if t in TAGS]
+    if claim:
+        tags = [t for t in tags if t not in {"negated", "question"}]
+    return tags
+
+
+def record(meta: dict, sentences: list[str], labels: dict, second: bool, n_adjudicated: int) -> dict:
+    seen: set[str] = set()
+    out_sentences = []
+    by_n = {s["n"]: s for s in labels["sentences"]}
+    for n, text in enumerate(sentences):
+        text = " ".join(text.split())
+        if not text or text in seen or n not in by_n:
+            continue  # a repeated sentence (a heading shown twice) is one unit: its first label counts
+        seen.add(text)
+        s = by_n[n]
+        claim = bool(s["claim"])
+        out_sentences.append({"text": text, "claim": claim, "problematic": bool(s["problematic"]),
+                              "tags": clean_tags(list(s.get("tags", [])), claim)})
+    rec = {
+        "id": meta["id"], "file": meta["file"], "format": meta.get("format", "txt"), "genre": meta["genre"],
+        "topic": meta.get("topic") or "unspecified", "label": labels["label"], "split": "train", "part": "real",
+        "sentences": out_sentences,
+        "site": meta.get("site", ""), "group": meta.get("group") or meta.get("site", ""),
+        "url": meta.get("url", ""), "title": meta.get("title", ""), "source": meta.get("source", ""),
+        "retrieved": meta.get("retrieved", ""), "licence": meta.get("licence", ""),
+        "labelling": {"first_pass": True, "second_pass": second, "adjudicated_fields": n_adjudicated},
+    }
+    return rec
+
+
+def main(argv: list[str]) -> int:
+    corpus, sheets, pass1 = Path(argv[0]), Path(argv[1]), Path(argv[2])
+    metas = [m for p in sorted((corpus / "collection").glob("*.jsonl")) for m in read_jsonl(p)]
+    labels = first_pass(pass1)
+    decisions = adjudicated(corpus)
+    second_path = corpus / "second_pass.jsonl"
+    second = {r["id"] for r in read_jsonl(second_path)} if second_path.is_file() else set()
+    stored_path = corpus / "corpus.jsonl"
+    stored = {r["id"]: r["split"] for r in read_jsonl(stored_path)} if stored_path.is_file() else {}
+    records, skipped = [], []
+    for meta in metas:
+        sheet = sheets / f"{meta['id']}.json"
+        if meta["id"] not in labels or not sheet.is_file():
+            skipped.append(meta["id"])
+            continue
+        lab = apply_adjudication(labels[meta["id"]], decisions.get(meta["id"], []))
+        rec = record(meta, json.loads(sheet.read_text(encoding="utf-8")), lab, meta["id"] in second,
+                     len(decisions.get(meta["id"], [])))
+        errors = schema_errors(rec)
+        if errors:
+            raise SystemExit(f"{meta['id']}: {errors[0]}")
+        records.append(rec)
+    new_split = assign_group_splits(records)
+    stored_group = {rec["group"]: stored[rec["id"]] for rec in records if rec["id"] in stored}
+    for rec in records:  # a stored document keeps its split; a new one joins its group's split
+        rec["split"] = stored.get(rec["id"]) or stored_group.get(rec["group"]) or new_split[rec["id"]]
+    records.sort(key=lambda r: r["id"])
+    stored_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    print(f"{len(records)} documents written; {len(skipped)} without labels: {' '.join(skipped[:20])}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
