@@ -9,8 +9,8 @@ labelling pass and the adjudication of the second pass.
 - adjudication: corpora/real/adjudication.jsonl, the final value of every field the two passes
   disagreed on, decided against the guidelines (see agreement.py).
 
-The split is assigned by site or organisation (checker.evaluate.corpus.assign_group_splits), and
-a document's split never changes once stored: documents already in corpus.jsonl keep theirs.
+Every split comes from corpora/real/splits.json, fixed by assign_splits.py from the collection
+records before any label was read (grouped by site or organisation).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ import json
 import sys
 from pathlib import Path
 
-from checker.evaluate.corpus import TAGS, assign_group_splits, schema_errors
+from assign_splits import group_of
+from checker.evaluate.corpus import TAGS, schema_errors
 
 
 def read_jsonl(path: Path) -> list[dict]:
@@ -59,7 +60,7 @@ def clean_tags(tags: list[str], claim: bool) -> list[str]:
     return tags
 
 
-def record(meta: dict, sentences: list[str], labels: dict, second: bool, n_adjudicated: int) -> dict:
+def record(meta: dict, group: str, sentences: list[str], labels: dict, second: bool, n_adjudicated: int) -> dict:
     seen: set[str] = set()
     out_sentences = []
     by_n = {s["n"]: s for s in labels["sentences"]}
@@ -76,7 +77,7 @@ def record(meta: dict, sentences: list[str], labels: dict, second: bool, n_adjud
         "id": meta["id"], "file": meta["file"], "format": meta.get("format", "txt"), "genre": meta["genre"],
         "topic": meta.get("topic") or "unspecified", "label": labels["label"], "split": "train", "part": "real",
         "sentences": out_sentences,
-        "site": meta.get("site", ""), "group": meta.get("group") or meta.get("site", ""),
+        "site": meta.get("site", ""), "group": group,
         "url": meta.get("url", ""), "title": meta.get("title", ""), "source": meta.get("source", ""),
         "retrieved": meta.get("retrieved", ""), "licence": meta.get("licence", ""),
         "labelling": {"first_pass": True, "second_pass": second, "adjudicated_fields": n_adjudicated},
@@ -91,8 +92,8 @@ def main(argv: list[str]) -> int:
     decisions = adjudicated(corpus)
     second_path = corpus / "second_pass.jsonl"
     second = {r["id"] for r in read_jsonl(second_path)} if second_path.is_file() else set()
-    stored_path = corpus / "corpus.jsonl"
-    stored = {r["id"]: r["split"] for r in read_jsonl(stored_path)} if stored_path.is_file() else {}
+    splits = json.loads((corpus / "splits.json").read_text(encoding="utf-8"))
+    overrides = {k: v for k, v in json.loads((corpus / "groups.json").read_text()).items() if not k.startswith("_")}
     records, skipped = [], []
     for meta in metas:
         sheet = sheets / f"{meta['id']}.json"
@@ -100,18 +101,15 @@ def main(argv: list[str]) -> int:
             skipped.append(meta["id"])
             continue
         lab = apply_adjudication(labels[meta["id"]], decisions.get(meta["id"], []))
-        rec = record(meta, json.loads(sheet.read_text(encoding="utf-8")), lab, meta["id"] in second,
-                     len(decisions.get(meta["id"], [])))
+        rec = record(meta, group_of(meta, overrides), json.loads(sheet.read_text(encoding="utf-8")), lab,
+                     meta["id"] in second, len(decisions.get(meta["id"], [])))
+        rec["split"] = splits[meta["id"]]
         errors = schema_errors(rec)
         if errors:
             raise SystemExit(f"{meta['id']}: {errors[0]}")
         records.append(rec)
-    new_split = assign_group_splits(records)
-    stored_group = {rec["group"]: stored[rec["id"]] for rec in records if rec["id"] in stored}
-    for rec in records:  # a stored document keeps its split; a new one joins its group's split
-        rec["split"] = stored.get(rec["id"]) or stored_group.get(rec["group"]) or new_split[rec["id"]]
     records.sort(key=lambda r: r["id"])
-    stored_path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    (corpus / "corpus.jsonl").write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
     print(f"{len(records)} documents written; {len(skipped)} without labels: {' '.join(skipped[:20])}")
     return 0
 
