@@ -14,6 +14,7 @@ from checker.lexicon import Lexicon, load_lexicon
 from checker.model.apply import apply_models, page_level_rules
 from checker.model.store import NO_MODELS, Models, shipped_models
 from checker.nlp.pipeline import annotate, build_nlp
+from checker.nlp.syntax import parse
 from checker.types import Page, Report
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
@@ -28,6 +29,7 @@ class Analyzer:
     max_bytes: int = DEFAULT_MAX_BYTES
     use_models: bool = True  # the shipped learned models (checker/models/); False: rules alone
     models: Models | None = None  # explicit models (e.g. just trained); None: as use_models says
+    use_syntax: bool = True  # read claims from the shipped parser; False: effect and target co-occur
 
     def __post_init__(self) -> None:
         self.nlp = build_nlp(self.lexicon_dir)
@@ -41,7 +43,7 @@ class Analyzer:
 
     def check_page(self, page: Page) -> Report:
         ann = annotate(page, self.nlp, [self.matchers], key_terms=self.key_terms)
-        claims = extract_claims(page, ann, self.lexicon)
+        claims = extract_claims(page, ann, self.lexicon, parse if self.use_syntax else None)
         cautions = extract_cautions(page, ann)
         word_count = len(_WORD.findall(page.text))
         ctx = PageContext(page, ann, sentence_views(ann), claims, cautions, self.lexicon, word_count)

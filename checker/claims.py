@@ -15,12 +15,16 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
+from checker.structure import Reading, read
 from checker.types import Caution, Claim, Mention, Modality, Page, Qualifier, Sentence
+
+Parse = Callable[[Sequence[str]], list[Any]]  # sentence texts -> parsed spaCy Docs
 
 GENERIC_CONDITIONS = {"injury", "inflammation", "chronic_disease"}
 GENERIC_SYSTEMS = {"general"}
@@ -90,24 +94,53 @@ def modality(effect: Mention, target: Mention | None, quals: Sequence[Qualifier]
     return "asserted", ()
 
 
-def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon) -> list[Claim]:
+def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse | None = None) -> list[Claim]:
+    """Claims from the lexicon's mentions. With `parse` (the trained parser, see
+    checker.nlp.syntax), only the sentences that hold an effect and a target are parsed, and the
+    parse decides which effect governs which target, whether the subject is a natural process,
+    and the modality it gives (question, attribution, negation, a heading without a verb);
+    without it, an effect and a target in one sentence make a claim."""
     views = sentence_views(ann)
     main = main_intervention(ann)
     section_of = sections(page)
-    claims: list[Claim] = []
+    candidates: list[tuple[int, SentenceView, list[Mention], list[Mention], str]] = []
     for i, view in enumerate(views):
         effects = view.of("EFFECT")
-        if not effects:
+        # with a parser, a sentence naming a treatment and a target is read too: its effect may
+        # be an inflection no term lists ("fought", "rebuilt"), found by lemma below
+        if not effects and (parse is None or not (view.of("INTERVENTION") or view.of("ANAPHOR"))):
             continue
         targets, condition_source = _targets(i, view, views, section_of, lexicon)
-        if not targets:
-            continue
-        intervention, source = _intervention(i, view, views, section_of, main)
+        if targets:
+            candidates.append((i, view, effects, targets, condition_source))
+    parsed: list[Any] = [None] * len(candidates)
+    if parse is not None and candidates:
+        texts = [_sentence_text(page.text, view.sentence) for _, view, _, _, _ in candidates]
+        parsed = parse(texts)
+    claims: list[Claim] = []
+    for (i, view, effects, targets, condition_source), doc in zip(candidates, parsed):
+        if not effects:
+            effects = _effects_by_lemma(doc, view.sentence.start, lexicon)
+            if not effects:
+                continue
+        intervention, source, intervention_key = _intervention(i, view, views, section_of, main, lexicon)
+        established = is_established(lexicon, intervention_key)
         uncertain = [m for m in view.of("CAUTION") if m.key == "uncertainty" and not m.negated]
         text = page.text[view.sentence.start : view.sentence.end]
         for target in targets:
-            effect = _nearest(effects, target, lexicon, page.text)
+            reading: Reading | None = None
+            if doc is not None:
+                found = _read_pair(doc, view, effects, target, lexicon)
+                if found is None:
+                    continue  # no effect governs this target: co-occurrence, not a claim
+                effect, reading = found
+                if reading.natural:
+                    continue  # the body or an organ doing it by itself: background biology
+            else:
+                effect = _nearest(effects, target, lexicon, page.text)
             mod, triggers = modality(effect, target, view.qualifiers)
+            if reading is not None and reading.modality and mod != "negated":
+                mod, triggers = reading.modality, ((reading.trigger,) if reading.trigger else ())  # type: ignore[assignment]
             if mod == "asserted" and uncertain:
                 mod, triggers = "hedged", tuple(m.text for m in uncertain)
             attrs = lexicon.attrs(target.label, target.key)
@@ -123,14 +156,46 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon) -> list[Claim
                 effect_class=str(effect_class),
                 condition=target.text if is_condition else None,
                 condition_key=target.key if is_condition else None,
-                condition_status=str(attrs.get("status", "unknown")) if is_condition else "none",
+                # the status of the use: a condition's approved stem-cell uses, or any use of standard care
+                condition_status="approved" if established else str(attrs.get("status", "unknown")) if is_condition else "none",
                 condition_source=condition_source if is_condition else "none",
                 body_part=None if is_condition else target.text,
                 modality=mod,
                 qualifiers=triggers,
                 systems=(str(attrs.get("system", "general")),),
+                syntax=reading.arcs if reading is not None else (),
             ))
     return claims
+
+
+def _effects_by_lemma(doc: Any, base: int, lexicon: Lexicon) -> list[Mention]:
+    """Effect verbs the lexicon's terms missed, found by their lemma on the parsed sentence."""
+    lemmas = lexicon.effect_lemmas
+    return [Mention("EFFECT", lemmas[t.lemma_], base + t.idx, base + t.idx + len(t), t.text)
+            for t in doc if t.pos_ == "VERB" and t.lemma_ in lemmas]
+
+
+def _sentence_text(text: str, sentence: Sentence) -> str:
+    """The sentence as the parser reads it: newlines become spaces, so offsets stay put."""
+    return text[sentence.start : sentence.end].replace("\r", " ").replace("\n", " ")
+
+
+def _read_pair(doc: Any, view: SentenceView, effects: list[Mention], target: Mention, lexicon: Lexicon) -> tuple[Mention, Reading] | None:
+    """The strongest effect the parse links to the target (nearest between equals), with its reading."""
+    base = view.sentence.start
+    rel = lambda m: (m.start - base, m.end - base)  # noqa: E731
+    interventions = [rel(m) for m in view.of("INTERVENTION")]
+    anaphors = [rel(m) for m in view.of("ANAPHOR")]
+    natural = [rel(m) for m in view.mentions if m.label in {"BODY_PART", "CONDITION"}]
+    best: tuple[tuple[int, int], Mention, Reading] | None = None
+    for effect in effects:
+        reading = read(doc, rel(effect), rel(target), interventions=interventions, anaphors=anaphors, natural_terms=natural)
+        if not reading.linked or not reading.asserted:
+            continue
+        rank = (int(lexicon.attrs("EFFECT", effect.key).get("strength", 1)), -abs(effect.start - target.start))
+        if best is None or rank > best[0]:
+            best = (rank, effect, reading)
+    return None if best is None else (best[1], best[2])
 
 
 _PAIR_WINDOW = 400  # characters either side of a target in which its effect is looked for
@@ -243,20 +308,28 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
 
 
 def _intervention(
-    i: int, view: SentenceView, views: list[SentenceView], section_of: list[int], main: tuple[str, str] | None
-) -> tuple[str | None, str]:
-    explicit = view.of("INTERVENTION")
+    i: int, view: SentenceView, views: list[SentenceView], section_of: list[int], main: tuple[str, str] | None,
+    lexicon: Lexicon,
+) -> tuple[str | None, str, str | None]:
+    """(text, how it was resolved, lexicon key). Of several named in one sentence, an unproven
+    one comes before standard care ("unlike surgery, PRP heals tendons" is a claim for PRP)."""
+    explicit = sorted(view.of("INTERVENTION"), key=lambda m: is_established(lexicon, m.key))
     if explicit:
-        return explicit[0].text.lower(), "explicit"
+        return explicit[0].text.lower(), "explicit", explicit[0].key
     if view.of("ANAPHOR") and main:
-        return main[1], "anaphora"
+        return main[1], "anaphora", main[0]
     for earlier in _context(i, views, section_of):
         named = earlier.of("INTERVENTION")
         if named:
-            return named[0].text.lower(), "context"
+            return named[0].text.lower(), "context", named[0].key
         if earlier.of("ANAPHOR") and main:
-            return main[1], "context"
-    return None, "none"
+            return main[1], "context", main[0]
+    return None, "none", None
+
+
+def is_established(lexicon: Lexicon, intervention_key: str | None) -> bool:
+    """Standard care (medicines, surgery, vaccines…): its uses are established, not unproven."""
+    return intervention_key is not None and lexicon.attrs("INTERVENTION", intervention_key).get("type_status") == "established"
 
 
 def extract_cautions(page: Page, ann: Annotations) -> list[Caution]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -79,6 +79,7 @@ class Entry:
     terms: tuple[str, ...]
     regex: tuple[str, ...]
     attrs: dict[str, Any]
+    verbs: tuple[str, ...] = ()  # the verb lemmas as written ("regrow", "wipe out"), matched by lemma on parsed text
 
 
 @dataclass(frozen=True)
@@ -95,6 +96,12 @@ class Lexicon:
 
     def labelled(self, label: str) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if e.label == label)
+
+    @cached_property
+    def effect_lemmas(self) -> dict[str, str]:
+        """Single-word effect verbs by lemma -> entry key ("fight" -> treat): on parsed text an
+        irregular form ("fought", "rebuilt") is found by its lemma, with no inflection table."""
+        return {v: e.key for e in self.labelled("EFFECT") for v in e.verbs if " " not in v}
 
 
 _SIBILANT = re.compile(r"(s|x|z|ch|sh)$")
@@ -203,7 +210,7 @@ def _entries(model: EntityFileModel, path: Path) -> list[Entry]:
             terms.extend(inflect_verb(verb))
         if model.plurals:
             terms.extend(pluralize(t) for t in e.terms)
-        out.append(Entry(model.label, e.key, tuple(dict.fromkeys(terms)), tuple(e.regex), dict(e.attrs)))
+        out.append(Entry(model.label, e.key, tuple(dict.fromkeys(terms)), tuple(e.regex), dict(e.attrs), tuple(e.verbs)))
     return out
 
 

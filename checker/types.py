@@ -7,11 +7,18 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 Severity = Literal["high", "medium", "low"]
-Modality = Literal["asserted", "hedged", "negated", "hypothetical", "reported"]
+Modality = Literal["asserted", "hedged", "negated", "hypothetical", "reported", "attributed", "question", "offer"]
 Region = Literal["main", "chrome"]
 
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
-MODALITIES: tuple[Modality, ...] = ("asserted", "hedged", "negated", "hypothetical", "reported")
+MODALITIES: tuple[Modality, ...] = ("asserted", "hedged", "negated", "hypothetical", "reported", "attributed", "question", "offer")
+# Modalities in which the page itself does not state the claim: denied, asked, or a heading/menu
+# item that names a treatment for a condition without a predicate ("an offer"). Evaluation does
+# not count them as claims.
+NOT_STATED: frozenset[Modality] = frozenset({"negated", "question", "offer"})
+# Modalities that do not call for a disclosure: the page does not make the claim its own
+# (also hypothetical, and attributed to others, e.g. a regulator quoting a clinic).
+NOT_MADE: frozenset[Modality] = frozenset({"negated", "hypothetical", "question", "offer", "attributed"})
 
 
 def severity_rank(severity: str) -> int:
@@ -159,6 +166,7 @@ class Claim:
     modality: Modality
     qualifiers: tuple[str, ...] = ()  # trigger words that set the modality
     systems: tuple[str, ...] = ()  # organ systems of the condition / body part
+    syntax: tuple[str, ...] = ()  # the dependency arcs that link the effect to its target ("head -dep-> child")
 
 
 @dataclass(frozen=True, slots=True)

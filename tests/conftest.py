@@ -19,6 +19,14 @@ def analyzer():
 
 
 @pytest.fixture(scope="session")
+def rules_analyzer():
+    """The rules alone (no learned models), reading claims through the shipped parser."""
+    from checker.analyze import Analyzer
+
+    return Analyzer(use_models=False)
+
+
+@pytest.fixture(scope="session")
 def check(analyzer):
     def run(text: str, format: str = "text"):
         return analyzer.check_text(text, format=format)

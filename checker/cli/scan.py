@@ -107,5 +107,10 @@ def explain(
             console.print(Text(
                 f"    CLAIM      {c['modality']}: {c['intervention'] or '—'} ({c['intervention_source']}) "
                 f"{c['effect']} → {c['target']} [{c['status']}, {c['condition_source']}]", style="green"))
+            if c.get("syntax"):
+                console.print(f"               via {' · '.join(c['syntax'])}", markup=False)
+        if s.get("tokens"):
+            console.print("    parse      " + " ".join(f"{t['text']}/{t['tag']}/{t['lemma']}/{t['dep']}>{t['head']}" for t in s["tokens"]),
+                          markup=False, soft_wrap=True)
         for cat in s["cautions"]:
             console.print(Text(f"    caution    {cat}", style="cyan"))

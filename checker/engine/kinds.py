@@ -16,11 +16,10 @@ from checker.engine.schema import Selector
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.safe_regex import compile_regex
-from checker.types import Caution, Claim, Page, Severity, lower_severity
+from checker.types import NOT_MADE, Caution, Claim, Page, Severity, lower_severity
 
 _CAUTION_CATEGORIES_FOR_SENTENCE = {"risk", "uncertainty", "regulatory"}
 # Claims the page does not make: denied, or only posed ("be wary of clinics that claim…").
-_NOT_MADE = {"negated", "hypothetical"}
 _WORD = re.compile(r"\b\w[\w'’-]*\b")
 
 
@@ -190,7 +189,8 @@ def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
 
 def eval_absence(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
     m = rule.match
-    relevant = [c for c in ctx.claims if c.modality not in _NOT_MADE and c.condition_status in m.claim_status]  # type: ignore[attr-defined]
+    relevant = [c for c in ctx.claims if c.modality not in NOT_MADE and c.condition_status in m.claim_status  # type: ignore[attr-defined]
+                and (c.intervention or not m.require_intervention)]  # type: ignore[attr-defined]
     if len(relevant) < m.min_claims:  # type: ignore[attr-defined]
         return
     if any(c.category in m.cautions for c in ctx.cautions):  # type: ignore[attr-defined]
@@ -317,7 +317,7 @@ def _selector_hits(sel: Selector, ctx: PageContext) -> list[tuple[int, int]]:
     if sel.cautions:
         hits += [(c.start, c.end) for c in ctx.cautions if c.category in sel.cautions]
     if sel.claims:
-        hits += [(c.start, c.end) for c in ctx.claims if c.condition_status in sel.claims and c.modality not in _NOT_MADE]
+        hits += [(c.start, c.end) for c in ctx.claims if c.condition_status in sel.claims and c.modality not in NOT_MADE]
     return sorted(hits)
 
 

@@ -72,6 +72,9 @@ class AbsenceMatch(Strict):
     cautions: list[Cautions] = Field(min_length=1)  # fires when none of these is credited
     min_claims: int = Field(default=1, ge=0)  # only pages making at least this many claims
     claim_status: list[Literal["approved", "not_approved", "unknown", "none"]] = ["not_approved", "unknown", "none"]
+    # only claims that name (or resolve) the treatment they are about: "the only known treatment
+    # for coeliac disease" names none, and calls for no disclosure of a treatment's risks
+    require_intervention: bool = True
 
 
 class LinkMatch(Strict):

@@ -1,0 +1,251 @@
+"""Claims read from the dependency parse: does the effect govern the condition, who is said to
+have the effect, and what modality the syntax gives it.
+
+Pure functions over one parsed sentence (a spaCy Doc with heads, deps, POS and lemmas) and the
+character spans of the lexicon's mentions in it. Tests build such Docs by hand, so these rules are
+tested apart from the trained model's mistakes.
+
+What the parse decides (docs/claims.md has the examples):
+- linked: the effect word governs the target (the target is in the effect's subtree: "reverses
+  arthritis", "arthritis is reversed by…", "relief from pain") or modifies it ("reduced pain").
+  "Poor sleep and reduced appetite are common in autism" links *reduced* to *appetite*, not to
+  *autism*: no claim.
+- modality: a question; an attribution to others ("Some clinics claim that…", "advertised as a
+  cure"); a negation that governs the effect's clause; a fragment with no verb (a heading such as
+  "Stem Cell Therapy for COPD" is an *offer*, not an asserted claim).
+- natural process: the effect's subject is the body, an organ, tissue or a condition, and no
+  intervention is attached ("The liver can regenerate itself"): background biology, not a claim.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from spacy.tokens import Doc, Token
+
+Span = tuple[int, int]  # character offsets in the parsed text
+
+ATTRIBUTION_VERBS = frozenset({
+    "claim", "allege", "advertise", "tout", "market", "promote", "purport", "boast", "promise", "pitch", "peddle",
+    "sell", "hype", "insist", "contend",
+})
+ATTRIBUTION_MODIFIERS = frozenset({"alleged", "purported", "so-called", "supposed", "claimed", "touted", "advertised"})
+FIRST_PERSON = frozenset({"i", "we", "us", "our", "my"})
+NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "cannot"})
+NATURAL_SUBJECTS = frozenset({"body", "organ", "tissue", "cell", "system", "liver", "skin", "bone", "brain", "nature"})
+NATURAL_ADVERBS = frozenset({"naturally", "normally", "spontaneously"})
+SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "csubj"})
+CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "acl", "acl:relcl", "parataxis", "conj", "csubj", "ROOT", "root"})
+MAX_LINK_DEPTH = 6
+
+
+OFFER_VERBS = frozenset({"offer", "provide", "give", "deliver", "use", "bring", "become", "remain", "represent", "seek", "find"})
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the parse says of one (effect, target) pair in a sentence."""
+
+    linked: bool
+    asserted: bool  # the effect is predicated: a verb, or a noun such as "treatment" said to be one ("is a treatment for")
+    modality: str | None  # question | attributed | negated | offer | None (the parse adds nothing)
+    trigger: str  # the word that set the modality ("claim", "?", "not"), or ""
+    agent: str  # intervention | provider | anaphor | other | none
+    natural: bool  # a natural process: no intervention attached to the effect
+    voice: str  # active | passive
+    arcs: tuple[str, ...]  # the dependency arcs from the effect to the target, "head -dep-> child"
+
+
+def token_span(doc: Doc, span: Span) -> list[Token]:
+    return [t for t in doc if t.idx < span[1] and t.idx + len(t) > span[0]]
+
+
+def head_of(tokens: Sequence[Token]) -> Token:
+    """The token of a span whose head lies outside it (the span's syntactic head)."""
+    ids = {t.i for t in tokens}
+    for t in tokens:
+        if t.head.i not in ids or t.head.i == t.i:
+            return t
+    return tokens[0]
+
+
+def path_down(top: Token, bottom: Token) -> list[Token] | None:
+    """Tokens from `bottom` up to `top` (both included) when `top` dominates `bottom`."""
+    chain = [bottom]
+    node = bottom
+    for _ in range(MAX_LINK_DEPTH + 1):
+        if node.i == top.i:
+            return chain
+        if node.head.i == node.i:
+            return None
+        node = node.head
+        chain.append(node)
+    return None
+
+
+def clause_head(token: Token) -> Token:
+    """The verb (or predicate) whose clause holds the token: climb nominal and modifier arcs."""
+    node = token
+    for _ in range(8):
+        if node.pos_ in {"VERB", "AUX"} or node.dep_ in CLAUSE_DEPS or node.head.i == node.i:
+            return node
+        node = node.head
+    return node
+
+
+def ancestors_to_root(token: Token) -> list[Token]:
+    out, node = [], token
+    for _ in range(40):
+        if node.head.i == node.i:
+            break
+        node = node.head
+        out.append(node)
+    return out
+
+
+def _overlaps(token: Token, spans: Sequence[Span]) -> bool:
+    return any(token.idx < e and token.idx + len(token) > s for s, e in spans)
+
+
+def _subtree_has(token: Token, spans: Sequence[Span]) -> bool:
+    return any(_overlaps(t, spans) for t in token.subtree)
+
+
+def _arcs(chain: Sequence[Token]) -> tuple[str, ...]:
+    return tuple(f"{t.head.text} -{t.dep_}-> {t.text}" for t in chain[:-1])
+
+
+def _subject(pred: Token) -> Token | None:
+    node = pred
+    for _ in range(3):  # "stem cells can help to reduce pain": the subject of the governing verb
+        for child in node.children:
+            if child.dep_ in SUBJECT_DEPS:
+                return child
+        if node.dep_ in {"xcomp", "conj"} and node.head.i != node.i:
+            node = node.head
+        else:
+            break
+    return None
+
+
+def is_question(doc: Doc) -> bool:
+    return doc.text.rstrip(" \"'”’)»").endswith("?")
+
+
+def has_predicate(doc: Doc) -> bool:
+    """Whether the sentence has a verb (a fragment or heading has none)."""
+    return any(t.pos_ in {"VERB", "AUX"} for t in doc)
+
+
+def _negation(effect: Token, pred: Token) -> Token | None:
+    """A negator on the effect word ("no cure"), on its clause, or on a noun above it ("no
+    evidence that…")."""
+    above = ancestors_to_root(effect)
+    upto = above[: above.index(pred) + 1] if pred in above else []
+    for node in [effect, *upto, *ancestors_to_root(pred)[:4]]:
+        for child in node.children:
+            if child.lower_ in NEGATORS and child.dep_ in {"neg", "advmod", "det", "aux", "cc:preconj"}:
+                return child
+    return None
+
+
+def _attribution(pred: Token) -> Token | None:
+    """A verb of claiming above the effect whose subject is not us ("clinics claim that…"), an
+    "according to" someone other than us, or a word that marks the claim as alleged."""
+    for node in [pred, *ancestors_to_root(pred)[:3]]:
+        for child in node.children:
+            if child.lower_ == "according" or (child.dep_ == "obl" and any(g.lower_ == "according" for g in child.children)):
+                source = child if child.dep_ == "obl" else next((g for g in child.children if g.dep_ in {"obl", "pobj"}), child)
+                if source.lower_ not in FIRST_PERSON:
+                    return child
+    for node in [pred, *ancestors_to_root(pred)]:
+        if node.i != pred.i and node.lemma_ in ATTRIBUTION_VERBS and node.pos_ == "VERB":
+            subject = _subject(node)
+            if subject is None or subject.lower_ not in FIRST_PERSON:
+                return node
+    for child in pred.children:
+        if child.lower_ in ATTRIBUTION_MODIFIERS:
+            return child
+    return None
+
+
+def read(
+    doc: Doc,
+    effect: Span,
+    target: Span,
+    *,
+    interventions: Sequence[Span] = (),
+    anaphors: Sequence[Span] = (),
+    natural_terms: Sequence[Span] = (),
+) -> Reading:
+    """How the parse reads one effect-target pair. `natural_terms` are the spans of body parts
+    and conditions (a subject that is one of them has the effect by itself unless an
+    intervention is attached)."""
+    effect_tokens, target_tokens = token_span(doc, effect), token_span(doc, target)
+    if not effect_tokens or not target_tokens:
+        return Reading(False, False, None, "", "none", False, "active", ())
+    e, t = head_of(effect_tokens), head_of(target_tokens)
+    chain = path_down(e, t)
+    if chain is None and e.head.i == t.i and e.dep_ in {"amod", "compound", "acl", "nmod", "advmod"}:
+        chain = [e, t]  # the effect modifies the target: "reduced pain", "pain relief"
+    if chain is None:
+        pred = clause_head(e)
+        if e.pos_ not in {"VERB", "AUX"} and pred.i != e.i:  # "provides relief for pain" via the verb
+            via = path_down(pred, t)
+            if via is not None and e.head.i == pred.i:
+                chain = via
+    linked = chain is not None or any(x.i in {y.i for y in effect_tokens} for x in target_tokens)
+    pred = clause_head(e)
+    subject = _subject(pred)
+    voice = "passive" if subject is not None and subject.dep_ == "nsubj:pass" else "active"
+    agent = "none"
+    if subject is not None:
+        subject_tokens = list(subject.subtree)
+        if any(_overlaps(x, interventions) for x in subject_tokens):
+            agent = "intervention"
+        elif subject.lower_ in FIRST_PERSON or any(x.lower_ in FIRST_PERSON and x.dep_ == "nmod:poss" for x in subject_tokens):
+            agent = "provider"
+        elif any(_overlaps(x, anaphors) for x in subject_tokens) or subject.pos_ == "PRON":
+            agent = "anaphor"
+        else:
+            agent = "other"
+    natural = False
+    if voice == "active" and agent == "other" and not _subtree_has(pred, interventions) and not _subtree_has(pred, anaphors):
+        subject_is_natural = _overlaps(subject, natural_terms) or subject.lemma_ in NATURAL_SUBJECTS  # type: ignore[union-attr]
+        natural = subject_is_natural
+    if any(c.lemma_ in NATURAL_ADVERBS for c in pred.children) and not _subtree_has(pred, interventions):
+        natural = True
+    modality, trigger = None, ""
+    if is_question(doc):
+        modality, trigger = "question", "?"
+    elif (att := _attribution(e if e.pos_ in {"VERB", "AUX"} else pred)) is not None:
+        modality, trigger = "attributed", att.text
+    elif (neg := _negation(e, pred)) is not None:
+        modality, trigger = "negated", neg.text
+    elif not has_predicate(doc):
+        modality, trigger = "offer", ""
+    return Reading(linked, _asserted(e, doc), modality, trigger, agent, natural, voice, _arcs(chain) if chain else ())
+
+
+def _asserted(effect: Token, doc: Doc) -> bool:
+    """A verb or adjective carries its effect. A noun ("treatment for ED", "relief") does when it
+    is said of something: the predicate of "be" ("PRP is a treatment for…"), the object of a verb
+    that offers or gives it ("we offer relief from…", "patients find relief"), or the head of a
+    heading or fragment with no verb at all (an offer). As the subject or object of anything
+    else ("patients requiring treatment for ED must…") it names a topic, not a claim."""
+    if effect.pos_ not in {"NOUN", "PROPN"}:
+        return True
+    if not has_predicate(doc):
+        return True
+    node = effect
+    while node.dep_ in {"conj", "appos", "compound", "amod"} and node.head.i != node.i:
+        node = node.head
+    if any(c.dep_ == "cop" for c in node.children):
+        return True
+    head = node.head
+    if node.dep_ in {"obj", "dobj", "attr", "xcomp", "oprd"} and head.lemma_ in OFFER_VERBS | {"be"}:
+        return True
+    if node.dep_ == "obl" and head.lemma_ in OFFER_VERBS:
+        return True
+    return node.dep_ in {"ROOT", "root"} and head.i == node.i

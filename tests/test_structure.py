@@ -1,0 +1,170 @@
+"""Claims read from the parse (checker.structure), on hand-built parses: each Doc's heads, deps,
+POS and lemmas are set here, so these tests check our reading of a parse and not the trained
+model's mistakes (tests/test_syntax_model.py covers the model on sentences written for them)."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Doc
+
+from checker.structure import read
+
+_VOCAB = spacy.blank("en").vocab  # English lexical attributes (lower_, is_punct)
+
+
+def parsed(rows: list[tuple[str, str, int, str, str]]) -> Doc:
+    """rows: (word, POS, head index, dep, lemma); a word followed by a space unless the next is punctuation."""
+    words = [r[0] for r in rows]
+    spaces = [i + 1 < len(rows) and rows[i + 1][1] != "PUNCT" for i in range(len(rows))]
+    return Doc(_VOCAB, words=words, spaces=spaces, pos=[r[1] for r in rows], heads=[r[2] for r in rows],
+               deps=[r[3] for r in rows], lemmas=[r[4] for r in rows])
+
+
+def span(doc: Doc, phrase: str) -> tuple[int, int]:
+    start = doc.text.index(phrase)
+    return start, start + len(phrase)
+
+
+# "Stem cells reverse arthritis."
+ACTIVE = [("Stem", "NOUN", 1, "compound", "stem"), ("cells", "NOUN", 2, "nsubj", "cell"), ("reverse", "VERB", 2, "ROOT", "reverse"),
+          ("arthritis", "NOUN", 2, "obj", "arthritis"), (".", "PUNCT", 2, "punct", ".")]
+
+
+def test_an_effect_that_governs_its_condition_is_linked_with_its_arcs():
+    doc = parsed(ACTIVE)
+    r = read(doc, span(doc, "reverse"), span(doc, "arthritis"), interventions=[span(doc, "Stem cells")])
+    assert r.linked and r.modality is None and r.agent == "intervention" and r.voice == "active"
+    assert r.arcs == ("reverse -obj-> arthritis",)
+
+
+def test_passive_voice_links_the_subject_and_names_the_agent_in_the_by_phrase():
+    # "Arthritis is reversed by stem cells."
+    doc = parsed([("Arthritis", "NOUN", 2, "nsubj:pass", "arthritis"), ("is", "AUX", 2, "aux:pass", "be"),
+                  ("reversed", "VERB", 2, "ROOT", "reverse"), ("by", "ADP", 5, "case", "by"), ("stem", "NOUN", 5, "compound", "stem"),
+                  ("cells", "NOUN", 2, "obl", "cell"), (".", "PUNCT", 2, "punct", ".")])
+    r = read(doc, span(doc, "reversed"), span(doc, "Arthritis"), interventions=[span(doc, "stem cells")])
+    assert r.linked and r.voice == "passive" and not r.natural
+
+
+def test_an_effect_word_modifying_another_noun_is_not_linked_to_the_condition():
+    # "Poor sleep and reduced appetite are common in autism."
+    doc = parsed([("Poor", "ADJ", 1, "amod", "poor"), ("sleep", "NOUN", 6, "nsubj", "sleep"), ("and", "CCONJ", 4, "cc", "and"),
+                  ("reduced", "VERB", 4, "amod", "reduce"), ("appetite", "NOUN", 1, "conj", "appetite"), ("are", "AUX", 6, "cop", "be"),
+                  ("common", "ADJ", 6, "ROOT", "common"), ("in", "ADP", 8, "case", "in"), ("autism", "NOUN", 6, "obl", "autism"),
+                  (".", "PUNCT", 6, "punct", ".")])
+    assert not read(doc, span(doc, "reduced"), span(doc, "autism")).linked
+
+
+def test_an_effect_that_modifies_the_condition_is_linked():
+    # "Patients had reduced pain."
+    doc = parsed([("Patients", "NOUN", 1, "nsubj", "patient"), ("had", "VERB", 1, "ROOT", "have"), ("reduced", "VERB", 3, "amod", "reduce"),
+                  ("pain", "NOUN", 1, "obj", "pain"), (".", "PUNCT", 1, "punct", ".")])
+    assert read(doc, span(doc, "reduced"), span(doc, "pain")).linked
+
+
+def test_an_organ_regenerating_by_itself_is_a_natural_process():
+    # "The liver can regenerate itself."
+    doc = parsed([("The", "DET", 1, "det", "the"), ("liver", "NOUN", 3, "nsubj", "liver"), ("can", "AUX", 3, "aux", "can"),
+                  ("regenerate", "VERB", 3, "ROOT", "regenerate"), ("itself", "PRON", 3, "obj", "itself"), (".", "PUNCT", 3, "punct", ".")])
+    r = read(doc, span(doc, "regenerate"), span(doc, "liver"), natural_terms=[span(doc, "liver")])
+    assert r.natural and r.agent == "other"
+
+
+def test_an_organ_regenerating_after_a_treatment_is_not_a_natural_process():
+    # "The liver regenerates after stem cell infusions."
+    doc = parsed([("The", "DET", 1, "det", "the"), ("liver", "NOUN", 2, "nsubj", "liver"), ("regenerates", "VERB", 2, "ROOT", "regenerate"),
+                  ("after", "ADP", 6, "case", "after"), ("stem", "NOUN", 5, "compound", "stem"), ("cell", "NOUN", 6, "compound", "cell"),
+                  ("infusions", "NOUN", 2, "obl", "infusion"), (".", "PUNCT", 2, "punct", ".")])
+    r = read(doc, span(doc, "regenerates"), span(doc, "liver"), interventions=[span(doc, "stem cell infusions")],
+             natural_terms=[span(doc, "liver")])
+    assert r.linked and not r.natural
+
+
+def test_a_claim_attributed_to_others_is_attributed():
+    # "Some clinics claim that stem cells cure lupus."
+    doc = parsed([("Some", "DET", 1, "det", "some"), ("clinics", "NOUN", 2, "nsubj", "clinic"), ("claim", "VERB", 2, "ROOT", "claim"),
+                  ("that", "SCONJ", 6, "mark", "that"), ("stem", "NOUN", 5, "compound", "stem"), ("cells", "NOUN", 6, "nsubj", "cell"),
+                  ("cure", "VERB", 2, "ccomp", "cure"), ("lupus", "NOUN", 6, "obj", "lupus"), (".", "PUNCT", 2, "punct", ".")])
+    r = read(doc, span(doc, "cure"), span(doc, "lupus"), interventions=[span(doc, "stem cells")])
+    assert r.linked and r.modality == "attributed" and r.trigger == "claim"
+
+
+def test_our_own_claim_is_not_attributed():
+    # "We claim that stem cells cure lupus."
+    doc = parsed([("We", "PRON", 1, "nsubj", "we"), ("claim", "VERB", 1, "ROOT", "claim"), ("that", "SCONJ", 5, "mark", "that"),
+                  ("stem", "NOUN", 4, "compound", "stem"), ("cells", "NOUN", 5, "nsubj", "cell"), ("cure", "VERB", 1, "ccomp", "cure"),
+                  ("lupus", "NOUN", 5, "obj", "lupus"), (".", "PUNCT", 1, "punct", ".")])
+    assert read(doc, span(doc, "cure"), span(doc, "lupus")).modality is None
+
+
+def test_a_question_is_a_question():
+    # "Can stem cells cure lupus?"
+    doc = parsed([("Can", "AUX", 3, "aux", "can"), ("stem", "NOUN", 2, "compound", "stem"), ("cells", "NOUN", 3, "nsubj", "cell"),
+                  ("cure", "VERB", 3, "ROOT", "cure"), ("lupus", "NOUN", 3, "obj", "lupus"), ("?", "PUNCT", 3, "punct", "?")])
+    r = read(doc, span(doc, "cure"), span(doc, "lupus"))
+    assert r.linked and r.modality == "question"
+
+
+@pytest.mark.parametrize("rows, effect", [
+    # "There is no cure for lupus."
+    ([("There", "PRON", 1, "expl", "there"), ("is", "VERB", 1, "ROOT", "be"), ("no", "DET", 3, "det", "no"),
+      ("cure", "NOUN", 1, "nsubj", "cure"), ("for", "ADP", 5, "case", "for"), ("lupus", "NOUN", 3, "nmod", "lupus"),
+      (".", "PUNCT", 1, "punct", ".")], "cure"),
+    # "Stem cells do not cure lupus."
+    ([("Stem", "NOUN", 1, "compound", "stem"), ("cells", "NOUN", 4, "nsubj", "cell"), ("do", "AUX", 4, "aux", "do"),
+      ("not", "PART", 4, "advmod", "not"), ("cure", "VERB", 4, "ROOT", "cure"), ("lupus", "NOUN", 4, "obj", "lupus"),
+      (".", "PUNCT", 4, "punct", ".")], "cure"),
+])
+def test_negation_that_governs_the_effect(rows, effect):
+    doc = parsed(rows)
+    r = read(doc, span(doc, effect), span(doc, "lupus"))
+    assert r.linked and r.modality == "negated"
+
+
+def test_negation_elsewhere_in_the_sentence_does_not_negate_the_claim():
+    # "Stem cells cure lupus, not just its symptoms."
+    doc = parsed([("Stem", "NOUN", 1, "compound", "stem"), ("cells", "NOUN", 2, "nsubj", "cell"), ("cure", "VERB", 2, "ROOT", "cure"),
+                  ("lupus", "NOUN", 2, "obj", "lupus"), (",", "PUNCT", 8, "punct", ","), ("not", "PART", 8, "advmod", "not"),
+                  ("just", "ADV", 8, "advmod", "just"), ("its", "PRON", 8, "nmod:poss", "its"), ("symptoms", "NOUN", 3, "conj", "symptom"),
+                  (".", "PUNCT", 2, "punct", ".")])
+    assert read(doc, span(doc, "cure"), span(doc, "lupus")).modality is None
+
+
+def test_a_heading_without_a_verb_is_an_offer():
+    # "Stem Cell Therapy for COPD"
+    doc = parsed([("Stem", "PROPN", 2, "compound", "stem"), ("Cell", "PROPN", 2, "compound", "cell"), ("Therapy", "PROPN", 2, "ROOT", "therapy"),
+                  ("for", "ADP", 4, "case", "for"), ("COPD", "PROPN", 2, "nmod", "copd")])
+    r = read(doc, span(doc, "Therapy for"), span(doc, "COPD"))
+    assert r.linked and r.modality == "offer"
+
+
+def _treatment_for(rows):
+    doc = parsed(rows)
+    return read(doc, span(doc, "treatment for"), span(doc, "ED"))
+
+
+def test_a_treatment_noun_said_of_the_intervention_is_asserted():
+    # "PRP is a treatment for ED."
+    r = _treatment_for([("PRP", "PROPN", 3, "nsubj", "prp"), ("is", "AUX", 3, "cop", "be"), ("a", "DET", 3, "det", "a"),
+                        ("treatment", "NOUN", 3, "ROOT", "treatment"), ("for", "ADP", 5, "case", "for"), ("ED", "PROPN", 3, "nmod", "ed"),
+                        (".", "PUNCT", 3, "punct", ".")])
+    assert r.linked and r.asserted
+
+
+def test_a_treatment_noun_that_only_names_a_topic_is_not_asserted():
+    # "Patients needing treatment for ED must see a specialist."
+    r = _treatment_for([("Patients", "NOUN", 5, "nsubj", "patient"), ("needing", "VERB", 0, "acl", "need"),
+                        ("treatment", "NOUN", 1, "obj", "treatment"), ("for", "ADP", 4, "case", "for"), ("ED", "PROPN", 2, "nmod", "ed"),
+                        ("must", "AUX", 5, "aux", "must"), ("see", "VERB", 5, "ROOT", "see"), ("a", "DET", 7, "det", "a"),
+                        ("specialist", "NOUN", 5, "obj", "specialist"), (".", "PUNCT", 5, "punct", ".")])
+    assert r.linked and not r.asserted
+
+
+def test_according_to_someone_else_is_attributed():
+    # "According to sellers, the pills cure ED."
+    doc = parsed([("According", "VERB", 2, "case", "accord"), ("to", "ADP", 0, "fixed", "to"), ("sellers", "NOUN", 6, "obl", "seller"),
+                  (",", "PUNCT", 6, "punct", ","), ("the", "DET", 5, "det", "the"), ("pills", "NOUN", 6, "nsubj", "pill"),
+                  ("cure", "VERB", 6, "ROOT", "cure"), ("ED", "PROPN", 6, "obj", "ed"), (".", "PUNCT", 6, "punct", ".")])
+    r = read(doc, span(doc, "cure"), span(doc, "ED"))
+    assert r.modality == "attributed" and r.trigger == "sellers"
