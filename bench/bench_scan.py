@@ -1,11 +1,12 @@
 """Scan throughput against a bare spaCy pass, in one run, on the same text.
 
-    python bench/bench_scan.py [--words 1000000] [--repeat 1]
+    python bench/bench_scan.py [--words 1000000] [--repeat 1] [--corpus corpora/real]
 
-Pages are the project's labelled corpus (corpora/clinic-claims/texts, HTML, Markdown and text),
-cycled until about --words words. It prints:
-- full scan: ingest (from the saved text) + pipeline + claims + rules + models + score, words/s,
-  and the same without the learned models;
+Pages are a labelled corpus's texts (default: the real pages, corpora/real/texts), cycled until
+about --words words. It prints:
+- full scan: ingest (from the saved text) + pipeline + claims (parsed) + rules + models + score,
+  words/s; the same without the learned models; and the rules without the parser (claims by
+  co-occurrence), so the parser's cost is measured beside the rest in one run;
 - bare: spacy.blank("en") + sentencizer over the same extracted page texts, words/s;
 - their ratio, and a cold `checker scan` of one page against a cold `import spacy`.
 Not a test: figures depend on the machine. The README quotes a run of this script.
@@ -26,10 +27,10 @@ sys.path.insert(0, str(ROOT))
 WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
 
-def load_pages(target_words: int) -> list[tuple[str, str, str]]:
+def load_pages(target_words: int, corpus: Path) -> list[tuple[str, str, str]]:
     from checker.ingest import detect_format
 
-    texts = sorted((ROOT / "corpora" / "clinic-claims" / "texts").iterdir())
+    texts = sorted((corpus / "texts").iterdir())
     base = [(p.name, p.read_text(encoding="utf-8"), "") for p in texts]
     base = [(name, text, detect_format(name, text)) for name, text, _ in base]
     pages, words, i = [], 0, 0
@@ -45,6 +46,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--words", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=1, help="best of N runs of each pass")
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpora" / "real")
     args = ap.parse_args()
 
     import spacy
@@ -52,7 +54,7 @@ def main() -> None:
     from checker.analyze import Analyzer
     from checker.ingest import page_from_text
 
-    pages = load_pages(args.words)
+    pages = load_pages(args.words, args.corpus)
     extracted = [page_from_text(text, format=fmt, source=name) for name, text, fmt in pages]
     words = sum(len(WORD.findall(p.text)) for p in extracted)
     print(f"{len(pages)} pages, {words:,} words (extracted text), {sum(len(t) for _, t, _ in pages):,} source characters")
@@ -69,6 +71,7 @@ def main() -> None:
 
     best_full = full_pass(Analyzer())
     best_rules = full_pass(Analyzer(use_models=False))
+    best_no_parse = full_pass(Analyzer(use_models=False, use_syntax=False))
 
     bare = spacy.blank("en")
     bare.add_pipe("sentencizer")
@@ -81,16 +84,21 @@ def main() -> None:
         best_bare = min(best_bare, time.process_time() - t)
 
     full_wps, rules_wps, bare_wps = words / best_full, words / best_rules, words / best_bare
+    no_parse_wps = words / best_no_parse
     print("CPU seconds of this process (robust to other load on the machine):")
     print(f"full scan  : {best_full:7.2f} s  {full_wps:10,.0f} words/s  {len(pages) / best_full:8,.1f} pages/s  (rules + learned models)")
     print(f"rules only : {best_rules:7.2f} s  {rules_wps:10,.0f} words/s  {len(pages) / best_rules:8,.1f} pages/s  (Analyzer(use_models=False))")
+    print(f"no parser  : {best_no_parse:7.2f} s  {no_parse_wps:10,.0f} words/s  {len(pages) / best_no_parse:8,.1f} pages/s  (rules, claims by co-occurrence)")
     print(f"bare spaCy : {best_bare:7.2f} s  {bare_wps:10,.0f} words/s  (spacy.blank('en') + sentencizer)")
-    print(f"ratio      : full {full_wps / bare_wps:.2f}x, rules only {rules_wps / bare_wps:.2f}x of bare spaCy")
+    print(f"ratio      : full {full_wps / bare_wps:.2f}x, rules only {rules_wps / bare_wps:.2f}x, no parser "
+          f"{no_parse_wps / bare_wps:.2f}x of bare spaCy; the parser keeps {rules_wps / no_parse_wps:.2f}x of the rules' words/s")
 
     example = ROOT / "examples" / "clinic-page.html"
     cold_scan = _best_of(3, [sys.executable, "-m", "checker", "scan", str(example), "--format", "json"])
     cold_spacy = _best_of(3, [sys.executable, "-c", "import spacy; spacy.blank('en')"])
-    print(f"cold start: checker scan one page {cold_scan:.2f} s; python -c 'import spacy; spacy.blank(\"en\")' {cold_spacy:.2f} s")
+    cold_parser = _best_of(3, [sys.executable, "-c", "from checker.nlp.syntax import load_parser; load_parser()"])
+    print(f"cold start: checker scan one page {cold_scan:.2f} s; python -c 'import spacy; spacy.blank(\"en\")' {cold_spacy:.2f} s; "
+          f"loading the parser alone {cold_parser:.2f} s; scan / (blank + parser load) = {cold_scan / cold_parser:.2f}x")
 
 
 def _best_of(n: int, cmd: list[str]) -> float:

@@ -26,14 +26,20 @@ FORMATS = ("html", "md", "txt")
 TAGS = (
     "cure_claim", "unproven_indication", "no_risk", "testimonial", "fda_misdirection", "hype", "cta",
     "promo_link", "price", "caution", "hedged", "negated",
+    # added for real pages (corpora/real/GUIDELINES.md)
+    "attributed", "established", "question", "offer", "background", "navigation",
 )
 GENRES = (
     "clinic_marketing", "offshore_clinic", "iv_wellness", "careful_clinic", "consumer_education", "regulator",
     "news_neutral", "news_sceptical", "spun_seo", "social_post", "forum_qa", "borderline",
+    # real pages only
+    "trial_listing", "warning_letter", "health_education", "remedy_marketing",
 )
-HELD_OUT_GENRES = ("social_post",)  # a text style the training split never sees: all of it is test
+PARTS = ("a", "b", "c", "real")  # the synthetic corpus's writing batches; "real" for real pages
+HELD_OUT_GENRES = ("social_post",)  # synthetic corpus: a text style the training split never sees (all test)
 _DOC_KEYS = {"id", "file", "format", "genre", "topic", "label", "split", "part", "sentences"}
-_OPTIONAL_KEYS = {"tortured", "backlink"}
+# tortured/backlink: spun synthetic documents. The rest: provenance of real documents (SCHEMA.md).
+_OPTIONAL_KEYS = {"tortured", "backlink", "site", "group", "url", "title", "source", "retrieved", "licence", "labelling"}
 _SENT_KEYS = {"text", "claim", "problematic", "tags"}
 
 
@@ -58,6 +64,7 @@ class Document:
     sentences: tuple[LabelledSentence, ...]
     tortured: tuple[str, ...] = ()
     backlink: str | None = None
+    group: str = ""  # real pages: the site or organisation; no group spans two splits
 
     @property
     def credible(self) -> bool:
@@ -73,7 +80,7 @@ def schema_errors(record: object) -> list[str]:
     unknown = record.keys() - _DOC_KEYS - _OPTIONAL_KEYS
     errors += [f"missing key {k!r}" for k in sorted(missing)]
     errors += [f"unknown key {k!r}" for k in sorted(unknown)]
-    for key, allowed in (("format", FORMATS), ("genre", GENRES), ("label", LABELS), ("split", SPLITS), ("part", ("a", "b", "c"))):
+    for key, allowed in (("format", FORMATS), ("genre", GENRES), ("label", LABELS), ("split", SPLITS), ("part", PARTS)):
         if key in record and record[key] not in allowed:
             errors.append(f"{key} {record[key]!r} is not one of {', '.join(allowed)}")
     for key in ("id", "file", "topic"):
@@ -103,8 +110,8 @@ def schema_errors(record: object) -> list[str]:
             errors.append(f"{where}: claim and problematic must be true or false")
         if not isinstance(s["tags"], list) or any(t not in TAGS for t in s["tags"]):
             errors.append(f"{where}.tags must be a list from {', '.join(TAGS)}")
-        elif s["claim"] is True and "negated" in s["tags"]:
-            errors.append(f"{where}: a negated sentence is not a claim")
+        elif s["claim"] is True and ({"negated", "question"} & set(s["tags"])):
+            errors.append(f"{where}: a negated sentence or a question is not a claim")
     return errors
 
 
@@ -114,6 +121,7 @@ def _document(record: dict) -> Document:
         label=record["label"], split=record["split"], part=record["part"],
         sentences=tuple(LabelledSentence(s["text"], s["claim"], s["problematic"], tuple(s["tags"])) for s in record["sentences"]),
         tortured=tuple(record.get("tortured", ())), backlink=record.get("backlink"),
+        group=record.get("group") or record.get("site") or "",
     )
 
 
@@ -163,6 +171,8 @@ def assign_splits(records: Iterable[dict]) -> dict[str, str]:
     corpus.jsonl is authoritative: a document added later is given a split without moving the
     others."""
     records = list(records)
+    if any(r.get("group") or r.get("site") for r in records):
+        return assign_group_splits(records)
     out = {r["id"]: "test" for r in records if r["genre"] in HELD_OUT_GENRES}
     rest = sorted((r for r in records if r["genre"] not in HELD_OUT_GENRES),
                   key=lambda r: (GENRES.index(r["genre"]), LABELS.index(r["label"]), *_rank(r["id"])))
@@ -172,6 +182,28 @@ def assign_splits(records: Iterable[dict]) -> dict[str, str]:
 
 
 _CYCLE = ("train", "train", "test", "train", "dev")
+
+
+def assign_group_splits(records: Iterable[dict]) -> dict[str, str]:
+    """id -> split for real pages, by group (the site or organisation: `group`, else `site`), so
+    that no site is in two splits. Groups are ordered by their most common (genre, label) and
+    the CRC-32 of the group name, and dealt from the same cycle of five places, which
+    stratifies by genre and label as far as whole groups allow."""
+    groups: dict[str, list[dict]] = {}
+    for r in records:
+        groups.setdefault(r.get("group") or r.get("site") or r["id"], []).append(r)
+
+    def stratum(members: list[dict]) -> tuple[int, int]:
+        genre = max(GENRES, key=lambda g: (sum(m["genre"] == g for m in members), -GENRES.index(g)))
+        label = max(LABELS, key=lambda lab: (sum(m["label"] == lab for m in members), -LABELS.index(lab)))
+        return GENRES.index(genre), LABELS.index(label)
+
+    order = sorted(groups, key=lambda g: (*stratum(groups[g]), *_rank(g)))
+    out = {}
+    for k, g in enumerate(order):
+        for r in groups[g]:
+            out[r["id"]] = _CYCLE[k % len(_CYCLE)]
+    return out
 
 
 # --- finding labelled sentences in the page text ----------------------------------------------

@@ -27,7 +27,7 @@ from typing import Any
 from checker.evaluate.corpus import HELD_OUT_GENRES, Document, load_corpus, locate, shares_word
 from checker.evaluate.metrics import Confusion, roc_auc
 from checker.model.apply import page_level_rules
-from checker.types import Claim, Report, severity_rank
+from checker.types import NOT_STATED, Claim, Report, severity_rank
 
 SCORE_THRESHOLD = 50
 # Which sentence tags confirm a rule's finding (its "tag precision"). Rules not listed are
@@ -48,7 +48,11 @@ RULE_TAGS: dict[str, tuple[str, ...]] = {
     "PRO005": ("cta",),
     "PRO006": ("price",),
 }
-TARGETS = {"claim_f1": 0.85, "problematic_f1": 0.80, "document_auc": 0.90, "false_flag_rate": 0.10}
+TARGETS = {"claim_f1": 0.85, "claim_precision": 0.80, "problematic_f1": 0.80, "document_auc": 0.90, "false_flag_rate": 0.10,
+           "false_flag_rate_ordinary_health": 0.05}
+# Pages that are not about stem cells or clinics: a health publisher's ordinary content. Their
+# false-flag rate is reported apart (the real-pages issue asks for it separately).
+GENRE_FAMILIES = {"health_education": "ordinary_health", "remedy_marketing": "ordinary_health"}
 
 
 @dataclass
@@ -78,7 +82,8 @@ class DocResult:
 
 
 def claim_spans(report: Report) -> list[tuple[int, int]]:
-    return [(c.start, c.end) for c in report.claims if c.modality != "negated"]
+    """Sentences where the page states a claim (not denied, asked, or a verbless heading)."""
+    return [(c.start, c.end) for c in report.claims if c.modality not in NOT_STATED]
 
 
 def problematic_spans(report: Report, page_rules: frozenset[str]) -> list[tuple[int, int]]:
@@ -186,10 +191,17 @@ def run_configuration(docs: Sequence[Document], corpus_dir: Path, analyzer: Any)
     genres: dict[str, list[DocResult]] = defaultdict(list)
     for r in results:
         genres[r.doc.genre].append(r)
-    summary["styles"] = {
-        "seen_styles": summarize(seen) if seen else None,
-        "held_out_" + "_".join(HELD_OUT_GENRES): summarize(held) if held else None,
-    }
+    if any(r.doc.part != "real" for r in results):  # the synthetic corpus holds a style out
+        summary["styles"] = {
+            "seen_styles": summarize(seen) if seen else None,
+            "held_out_" + "_".join(HELD_OUT_GENRES): summarize(held) if held else None,
+        }
+    else:
+        summary["styles"] = {}
+    families: dict[str, list[DocResult]] = defaultdict(list)
+    for r in results:
+        families[GENRE_FAMILIES.get(r.doc.genre, "stem_cell_and_clinic")].append(r)
+    summary["families"] = {f: summarize(rs) for f, rs in sorted(families.items())}
     summary["genres"] = {g: summarize(rs) for g, rs in sorted(genres.items())}
     summary["rules"] = rule_precision(results, page_rules)
     summary["targets"] = check_targets(summary)
@@ -199,8 +211,11 @@ def run_configuration(docs: Sequence[Document], corpus_dir: Path, analyzer: Any)
 
 
 def check_targets(summary: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    ordinary = summary.get("families", {}).get("ordinary_health")
     values = {
         "claim_f1": summary["claims"]["f1"],
+        "claim_precision": summary["claims"]["precision"],
+        "false_flag_rate_ordinary_health": ordinary["document"]["false_flag_rate"] if ordinary else None,
         "problematic_f1": summary["problematic"]["f1"],
         "document_auc": summary["document"]["auc"],
         "false_flag_rate": summary["document"]["false_flag_rate"],
@@ -208,7 +223,7 @@ def check_targets(summary: dict[str, Any]) -> dict[str, dict[str, Any]]:
     out = {}
     for name, target in TARGETS.items():
         value = values[name]
-        ok = None if value is None else (value <= target if name == "false_flag_rate" else value >= target)
+        ok = None if value is None else (value <= target if name.startswith("false_flag_rate") else value >= target)
         out[name] = {"value": value, "target": target, "met": ok}
     return out
 
