@@ -130,7 +130,11 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
         for target in targets:
             reading: Reading | None = None
             if doc is not None:
-                found = _read_pair(doc, view, effects, target, lexicon)
+                found = None
+                for mention in [target, *(m for m in view.of(target.label) if m.key == target.key and m is not target)]:
+                    found = _read_pair(doc, view, effects, mention, lexicon)  # "flu vaccination … to prevent flu": the second
+                    if found is not None:
+                        break
                 if found is None:
                     continue  # no effect governs this target: co-occurrence, not a claim
                 effect, reading = found
@@ -141,6 +145,8 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
             mod, triggers = modality(effect, target, view.qualifiers)
             if reading is not None and reading.modality and mod != "negated":
                 mod, triggers = reading.modality, ((reading.trigger,) if reading.trigger else ())  # type: ignore[assignment]
+            if mod in {"asserted", "hedged"} and inside_quotes(page.text, view.sentence.start, effect.start):
+                mod, triggers = "attributed", ("quoted",)  # someone else's words, quoted: a letter, a report, a review
             if mod == "asserted" and uncertain:
                 mod, triggers = "hedged", tuple(m.text for m in uncertain)
             attrs = lexicon.attrs(target.label, target.key)
@@ -166,6 +172,25 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
                 syntax=reading.arcs if reading is not None else (),
             ))
     return claims
+
+
+_OPEN_QUOTES = "“‘«\""
+_CLOSE_QUOTES = "”’»\""
+
+
+def inside_quotes(text: str, sentence_start: int, offset: int) -> bool:
+    """Whether `offset` lies inside a quotation that opens in its sentence (or that the sentence
+    opens with and never closes, as a multi-sentence quote does). Apostrophes are not quotes."""
+    depth = 0
+    for i in range(sentence_start, offset):
+        ch = text[i]
+        if ch == '"':
+            depth = 0 if depth else 1
+        elif ch in "“«" or (ch == "‘" and (i == 0 or not text[i - 1].isalnum())):
+            depth = 1
+        elif ch in "”»" or (ch == "’" and (i + 1 >= len(text) or not text[i + 1].isalnum()) and depth):
+            depth = 0
+    return depth > 0
 
 
 def _effects_by_lemma(doc: Any, base: int, lexicon: Lexicon) -> list[Mention]:

@@ -38,6 +38,7 @@ NATURAL_ADVERBS = frozenset({"naturally", "normally", "spontaneously"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "csubj"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "acl", "acl:relcl", "parataxis", "conj", "csubj", "ROOT", "root"})
 MAX_LINK_DEPTH = 6
+MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "acl", "acl:relcl", "advmod", "obl:npmod", "nummod"})
 
 
 OFFER_VERBS = frozenset({"offer", "provide", "give", "deliver", "use", "bring", "become", "remain", "represent", "seek", "find"})
@@ -146,6 +147,9 @@ def _negation(effect: Token, pred: Token) -> Token | None:
     for node in [effect, *upto, *ancestors_to_root(pred)[:4]]:
         for child in node.children:
             if child.lower_ in NEGATORS and child.dep_ in {"neg", "advmod", "det", "aux", "cc:preconj"}:
+                following = child.doc[child.i + 1] if child.i + 1 < len(child.doc) else None
+                if following is not None and following.lower_ in {"only", "just", "merely", "simply"}:
+                    continue  # "not only relief from pain but also…" adds, it does not deny
                 return child
     return None
 
@@ -196,6 +200,10 @@ def read(
             if via is not None and e.head.i == pred.i:
                 chain = via
     linked = chain is not None or any(x.i in {y.i for y in effect_tokens} for x in target_tokens)
+    if not linked and e.pos_ in {"VERB", "AUX", "ADJ"} and e.dep_ not in MODIFIER_DEPS:
+        # parsers attach long sentences imperfectly: a predicate and a target in one clause are
+        # linked unless the effect only modifies some other noun ("reduced appetite … autism")
+        linked = clause_head(e).i == clause_head(t).i
     pred = clause_head(e)
     subject = _subject(pred)
     voice = "passive" if subject is not None and subject.dep_ == "nsubj:pass" else "active"

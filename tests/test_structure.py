@@ -168,3 +168,13 @@ def test_according_to_someone_else_is_attributed():
                   ("cure", "VERB", 6, "ROOT", "cure"), ("ED", "PROPN", 6, "obj", "ed"), (".", "PUNCT", 6, "punct", ".")])
     r = read(doc, span(doc, "cure"), span(doc, "ED"))
     assert r.modality == "attributed" and r.trigger == "sellers"
+
+
+def test_not_only_adds_rather_than_denies():
+    # "PRP offers not only relief from pain."
+    doc = parsed([("PRP", "PROPN", 1, "nsubj", "prp"), ("offers", "VERB", 1, "ROOT", "offer"), ("not", "PART", 4, "advmod", "not"),
+                  ("only", "ADV", 4, "advmod", "only"), ("relief", "NOUN", 1, "obj", "relief"), ("from", "ADP", 6, "case", "from"),
+                  ("pain", "NOUN", 4, "nmod", "pain"), (".", "PUNCT", 1, "punct", ".")])
+    r = read(doc, span(doc, "relief from"), span(doc, "pain"))
+    assert r.linked and r.asserted and r.modality is None
+

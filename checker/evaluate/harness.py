@@ -94,8 +94,9 @@ def problematic_spans(report: Report, page_rules: frozenset[str]) -> list[tuple[
 
 
 def is_problem_claim(claim: Claim) -> bool:
-    """An unproven claim made outright: asserted or reported, about anything but an approved use."""
-    return claim.modality in {"asserted", "reported"} and claim.condition_status != "approved"
+    """An unproven claim made outright: asserted or reported, about a treatment the page names or
+    refers to, for anything but an approved use (the claim rules' default selection)."""
+    return claim.modality in {"asserted", "reported"} and claim.condition_status != "approved" and claim.intervention is not None
 
 
 def evaluate_document(doc: Document, corpus_dir: Path, analyzer: Any, page_rules: frozenset[str]) -> DocResult:
