@@ -1,9 +1,8 @@
 """Agreement between the first labelling pass and the independent second pass.
 
-    python corpora/real/scripts/agreement.py corpora/real PASS1_DIR [--disagreements OUT.jsonl]
+    python corpora/real/scripts/agreement.py corpora/real [--disagreements OUT.jsonl]
 
-Reads the second pass from corpora/real/second_pass.jsonl (stored with the corpus) and the first
-pass from PASS1_DIR; prints Cohen's kappa (scikit-learn) for sentence `claim`, sentence
+Reads both passes from corpora/real/labels/ (first_pass.jsonl, second_pass.jsonl); prints Cohen's kappa (scikit-learn) for sentence `claim`, sentence
 `problematic` and the document label over the documents both passes labelled, with raw
 agreement and counts, as JSON. With --disagreements, writes every field the passes disagree on
 (the adjudication's to-do list).
@@ -53,9 +52,9 @@ def agreement(first: dict[str, dict], second: dict[str, dict]) -> tuple[dict, li
 
 
 def main(argv: list[str]) -> int:
-    corpus, pass1 = Path(argv[0]), Path(argv[1])
-    first = {r["id"]: r for p in sorted(pass1.glob("*.jsonl")) for r in read_jsonl(p)}
-    second = {r["id"]: r for r in read_jsonl(corpus / "second_pass.jsonl")}
+    corpus = Path(argv[0])
+    first = {r["id"]: r for r in read_jsonl(corpus / "labels" / "first_pass.jsonl")}
+    second = {r["id"]: r for r in read_jsonl(corpus / "labels" / "second_pass.jsonl")}
     figures, disagreements = agreement(first, second)
     print(json.dumps(figures, indent=2))
     if "--disagreements" in argv:

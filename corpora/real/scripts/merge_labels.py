@@ -1,13 +1,14 @@
 """Build corpora/real/corpus.jsonl from the collected metadata, the labelling sheets, the first
 labelling pass and the adjudication of the second pass.
 
-    python corpora/real/scripts/merge_labels.py corpora/real SHEET_DIR PASS1_DIR
+    python corpora/real/scripts/merge_labels.py corpora/real SHEET_DIR
 
 - metadata: corpora/real/collection/*.jsonl (one line per collected document, with provenance);
-- sheets: SHEET_DIR/<id>.json, the sentence texts a label's number `n` refers to;
-- first pass: PASS1_DIR/*.jsonl, one line per document (GUIDELINES.md section 5);
-- adjudication: corpora/real/adjudication.jsonl, the final value of every field the two passes
-  disagreed on, decided against the guidelines (see agreement.py).
+- sheets: SHEET_DIR/<id>.json, the sentence texts a label's number `n` refers to (make_sheets.py);
+- first pass: corpora/real/labels/first_pass.jsonl, one line per document (GUIDELINES.md section 5);
+- second pass: corpora/real/labels/second_pass.jsonl, the independent pass over a sample;
+- adjudication: corpora/real/labels/adjudication.jsonl, the final value of every field the two
+  passes disagreed on, decided against the guidelines (see agreement.py).
 
 Every split comes from corpora/real/splits.json, fixed by assign_splits.py from the collection
 records before any label was read (grouped by site or organisation).
@@ -27,16 +28,15 @@ def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
-def first_pass(pass_dir: Path) -> dict[str, dict]:
+def first_pass(path: Path) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    for path in sorted(pass_dir.glob("*.jsonl")):
-        for rec in read_jsonl(path):
-            out.setdefault(rec["id"], rec)  # a document labelled twice by mistake: the first line counts
+    for rec in read_jsonl(path):
+        out.setdefault(rec["id"], rec)  # a document labelled twice by mistake: the first line counts
     return out
 
 
 def adjudicated(corpus: Path) -> dict[str, list[dict]]:
-    path = corpus / "adjudication.jsonl"
+    path = corpus / "labels" / "adjudication.jsonl"
     out: dict[str, list[dict]] = {}
     for rec in read_jsonl(path) if path.is_file() else []:
         out.setdefault(rec["id"], []).append(rec)
@@ -86,11 +86,11 @@ def record(meta: dict, group: str, sentences: list[str], labels: dict, second: b
 
 
 def main(argv: list[str]) -> int:
-    corpus, sheets, pass1 = Path(argv[0]), Path(argv[1]), Path(argv[2])
+    corpus, sheets = Path(argv[0]), Path(argv[1])
     metas = [m for p in sorted((corpus / "collection").glob("*.jsonl")) for m in read_jsonl(p)]
-    labels = first_pass(pass1)
+    labels = first_pass(corpus / "labels" / "first_pass.jsonl")
     decisions = adjudicated(corpus)
-    second_path = corpus / "second_pass.jsonl"
+    second_path = corpus / "labels" / "second_pass.jsonl"
     second = {r["id"] for r in read_jsonl(second_path)} if second_path.is_file() else set()
     splits = json.loads((corpus / "splits.json").read_text(encoding="utf-8"))
     overrides = {k: v for k, v in json.loads((corpus / "groups.json").read_text()).items() if not k.startswith("_")}
