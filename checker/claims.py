@@ -124,7 +124,9 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
             if not effects:
                 continue
         intervention, source, intervention_key = _intervention(i, view, views, section_of, main, lexicon)
-        established = is_established(lexicon, intervention_key)
+        # standard care named in the sentence itself makes the use established; resolved from
+        # elsewhere it may be what the page argues against ("allopathic medicines only suppress…")
+        established = source == "explicit" and is_established(lexicon, intervention_key)
         uncertain = [m for m in view.of("CAUTION") if m.key == "uncertainty" and not m.negated]
         text = page.text[view.sentence.start : view.sentence.end]
         for target in targets:
@@ -214,7 +216,8 @@ def _read_pair(doc: Any, view: SentenceView, effects: list[Mention], target: Men
     natural = [rel(m) for m in view.mentions if m.label in {"BODY_PART", "CONDITION"}]
     best: tuple[tuple[int, int], Mention, Reading] | None = None
     for effect in effects:
-        reading = read(doc, rel(effect), rel(target), interventions=interventions, anaphors=anaphors, natural_terms=natural)
+        reading = read(doc, rel(effect), rel(target), interventions=interventions, anaphors=anaphors, natural_terms=natural,
+                       effect_verbs=lexicon.effect_verb_lemmas)
         if not reading.linked or not reading.asserted:
             continue
         rank = (int(lexicon.attrs("EFFECT", effect.key).get("strength", 1)), -abs(effect.start - target.start))

@@ -103,6 +103,13 @@ class Lexicon:
         irregular form ("fought", "rebuilt") is found by its lemma, with no inflection table."""
         return {v: e.key for e in self.labelled("EFFECT") for v in e.verbs if " " not in v}
 
+    @cached_property
+    def effect_verb_lemmas(self) -> frozenset[str]:
+        """Effect verbs and one-word effect terms ("halt"), lower-cased: a word the tagger read as
+        a noun is checked against these (checker.structure.mistagged_verb)."""
+        single = {t.lower() for e in self.labelled("EFFECT") for t in e.terms if " " not in t}
+        return frozenset(self.effect_lemmas) | single
+
 
 _SIBILANT = re.compile(r"(s|x|z|ch|sh)$")
 _CONSONANT_Y = re.compile(r"[^aeiou]y$")

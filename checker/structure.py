@@ -174,6 +174,25 @@ def _attribution(pred: Token) -> Token | None:
     return None
 
 
+def mistagged_verb(token: Token, effect_verbs: frozenset[str]) -> bool:
+    """An effect verb the tagger read as a noun right after its subject: "PRP regenerates
+    cartilage" (regenerates/NNS), "Exosomes relieve pain" (relieve/NN). Clinics' noun-heavy
+    sentences are where a tagger trained on web text errs most; the word form and its place decide."""
+    if token.pos_ not in {"NOUN", "PROPN"} or token.i == 0:
+        return False
+    from lemminflect import getLemma
+
+    lower = token.lower_
+    lemmas = getLemma(lower, upos="VERB")
+    if not lemmas or lemmas[0] not in effect_verbs:
+        return False
+    before = token.doc[token.i - 1]
+    if before.pos_ not in {"NOUN", "PROPN"}:
+        return False
+    inflected = lower != lemmas[0] and lower.endswith(("s", "ed"))
+    return inflected or (before.tag_ in {"NNS", "NNPS"} and not has_predicate(token.doc))
+
+
 def read(
     doc: Doc,
     effect: Span,
@@ -182,14 +201,18 @@ def read(
     interventions: Sequence[Span] = (),
     anaphors: Sequence[Span] = (),
     natural_terms: Sequence[Span] = (),
+    effect_verbs: frozenset[str] = frozenset(),
 ) -> Reading:
     """How the parse reads one effect-target pair. `natural_terms` are the spans of body parts
     and conditions (a subject that is one of them has the effect by itself unless an
-    intervention is attached)."""
+    intervention is attached); `effect_verbs` are the lexicon's effect verb lemmas."""
     effect_tokens, target_tokens = token_span(doc, effect), token_span(doc, target)
     if not effect_tokens or not target_tokens:
         return Reading(False, False, None, "", "none", False, "active", ())
     e, t = head_of(effect_tokens), head_of(target_tokens)
+    if mistagged_verb(e, effect_verbs):
+        modality = "question" if is_question(doc) else None
+        return Reading(t.i > e.i, True, modality, "?" if modality else "", "none", False, "active", (f"{e.text} (read as a verb) … {t.text}",))
     chain = path_down(e, t)
     if chain is None and e.head.i == t.i and e.dep_ in {"amod", "compound", "acl", "nmod", "advmod"}:
         chain = [e, t]  # the effect modifies the target: "reduced pain", "pain relief"
@@ -203,7 +226,8 @@ def read(
     if not linked and e.pos_ in {"VERB", "AUX", "ADJ"} and e.dep_ not in MODIFIER_DEPS:
         # parsers attach long sentences imperfectly: a predicate and a target in one clause are
         # linked unless the effect only modifies some other noun ("reduced appetite … autism")
-        linked = clause_head(e).i == clause_head(t).i
+        linked = clause_head(e).i == clause_head(t).i or (
+            t.i > e.i and not any(x.pos_ in {"VERB", "AUX"} for x in doc[e.i + 1 : t.i]))  # "relieves … fatigue" with nothing between
     pred = clause_head(e)
     subject = _subject(pred)
     voice = "passive" if subject is not None and subject.dep_ == "nsubj:pass" else "active"
@@ -234,6 +258,7 @@ def read(
     elif not has_predicate(doc):
         modality, trigger = "offer", ""
     return Reading(linked, _asserted(e, doc), modality, trigger, agent, natural, voice, _arcs(chain) if chain else ())
+
 
 
 def _asserted(effect: Token, doc: Doc) -> bool:

@@ -178,3 +178,19 @@ def test_not_only_adds_rather_than_denies():
     r = read(doc, span(doc, "relief from"), span(doc, "pain"))
     assert r.linked and r.asserted and r.modality is None
 
+
+
+def test_an_effect_verb_the_tagger_read_as_a_noun_is_read_as_the_verb():
+    # "PRP regenerates cartilage." with regenerates tagged NOUN and attached wrongly
+    doc = parsed([("PRP", "NOUN", 2, "compound", "prp"), ("regenerates", "NOUN", 2, "compound", "regenerate"),
+                  ("cartilage", "NOUN", 2, "ROOT", "cartilage"), (".", "PUNCT", 2, "punct", ".")])
+    r = read(doc, span(doc, "regenerates"), span(doc, "cartilage"), effect_verbs=frozenset({"regenerate"}))
+    assert r.linked and r.asserted and r.modality is None
+
+
+def test_a_plural_noun_that_is_not_an_effect_verb_stays_a_noun():
+    # "Stem cell treatments for COPD" (a heading: treatments is a noun, not the verb "treat")
+    doc = parsed([("Stem", "NOUN", 1, "compound", "stem"), ("cell", "NOUN", 2, "compound", "cell"), ("treatments", "NOUN", 2, "ROOT", "treatment"),
+                  ("for", "ADP", 4, "case", "for"), ("COPD", "PROPN", 2, "nmod", "copd")])
+    r = read(doc, span(doc, "treatments for"), span(doc, "COPD"), effect_verbs=frozenset({"treat"}))
+    assert r.modality == "offer"

@@ -172,6 +172,10 @@ def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
             if rule.context.hedged == "downgrade" and rule.severity != "low":
                 severity = lower_severity(rule.severity)
                 modifiers = (f"hedged by {', '.join(repr(q) for q in claim.qualifiers[:2])}: severity {rule.severity} -> {severity}",)
+        if claim.modality == "offer" and rule.severity != "low":
+            severity = lower_severity(rule.severity)
+            modifiers = (f"an offer (a heading or list item naming the treatment for the condition, no claim stated): "
+                         f"severity {rule.severity} -> {severity}",)
         if claim.modality == "reported":
             modifiers += (f"reported ({', '.join(repr(q) for q in claim.qualifiers[:2])}): a report used as evidence still counts",)
         seen.add(claim.start)
