@@ -133,10 +133,16 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
             reading: Reading | None = None
             if doc is not None:
                 found = None
-                for mention in [target, *(m for m in view.of(target.label) if m.key == target.key and m is not target)]:
-                    found = _read_pair(doc, view, effects, mention, lexicon)  # "flu vaccination … to prevent flu": the second
-                    if found is not None:
-                        break
+                in_sentence = view.sentence.start <= target.start < view.sentence.end
+                # a target resolved from context ("these conditions", "liver tissue" -> the liver
+                # disease named before) is read at the words that stand for it in this sentence
+                same_system = [b for b in view.of("BODY_PART")
+                               if lexicon.attrs("BODY_PART", b.key).get("system") == lexicon.attrs(target.label, target.key).get("system")]
+                stand_ins = [target, *(m for m in view.of(target.label) if m.key == target.key and m is not target), *same_system] \
+                    if in_sentence else [*view.of("CONDITION_ANAPHOR"), *view.of("BODY_PART")]
+                readings = [r for m in stand_ins if (r := _read_pair(doc, view, effects, m, lexicon)) is not None]
+                if readings:  # the strongest effect read at any of them ("flu vaccination … to prevent flu": the second)
+                    found = max(readings, key=lambda er: int(lexicon.attrs("EFFECT", er[0].key).get("strength", 1)))
                 if found is None:
                     continue  # no effect governs this target: co-occurrence, not a claim
                 effect, reading = found
@@ -145,7 +151,7 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
             else:
                 effect = _nearest(effects, target, lexicon, page.text)
             mod, triggers = modality(effect, target, view.qualifiers)
-            if reading is not None and reading.modality and mod != "negated":
+            if reading is not None and reading.modality and mod not in {"negated", "hypothetical"}:
                 mod, triggers = reading.modality, ((reading.trigger,) if reading.trigger else ())  # type: ignore[assignment]
             if mod in {"asserted", "hedged"} and inside_quotes(page.text, view.sentence.start, effect.start):
                 mod, triggers = "attributed", ("quoted",)  # someone else's words, quoted: a letter, a report, a review

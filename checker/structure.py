@@ -38,10 +38,16 @@ NATURAL_ADVERBS = frozenset({"naturally", "normally", "spontaneously"})
 SUBJECT_DEPS = frozenset({"nsubj", "nsubj:pass", "csubj"})
 CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "acl", "acl:relcl", "parataxis", "conj", "csubj", "ROOT", "root"})
 MAX_LINK_DEPTH = 6
+OUTCOME_VERBS = frozenset({"show", "demonstrate", "report", "experience", "see", "achieve", "observe", "notice", "produce",
+                           "yield", "feel", "enjoy", "gain"})
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "acl", "acl:relcl", "advmod", "obl:npmod", "nummod"})
 
 
-OFFER_VERBS = frozenset({"offer", "provide", "give", "deliver", "use", "bring", "become", "remain", "represent", "seek", "find"})
+# what someone needs, seeks or gets: a noun effect as their object names a topic, not a claim
+TOPIC_VERBS = frozenset({"require", "need", "seek", "get", "receive", "undergo", "access", "discuss", "cover", "fund", "pay",
+                         "afford", "book", "schedule", "consider", "choose", "refer", "qualify", "request", "wait", "apply"})
+TOPIC_PREDICATES = frozenset({"available", "necessary", "needed", "required", "important", "expensive", "costly", "covered",
+                              "free", "limited", "funded", "accessible"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +229,14 @@ def read(
             if via is not None and e.head.i == pred.i:
                 chain = via
     linked = chain is not None or any(x.i in {y.i for y in effect_tokens} for x in target_tokens)
+    if not linked and e.dep_ not in MODIFIER_DEPS:
+        # "patients with MS who received X showed improvement", "trials in lupus demonstrated
+        # symptom improvement": the condition is named in the subject of the effect's clause
+        owner = _subject(clause_head(e))
+        linked = owner is not None and t in list(owner.subtree)
+        # an outcome reported of the sentence's patients or trials ("… have demonstrated symptom
+        # improvement", "patients experienced relief"): the outcome belongs to the condition named
+        linked = linked or (e.pos_ in {"NOUN", "PROPN"} and e.dep_ in {"obj", "dobj"} and e.head.lemma_ in OUTCOME_VERBS)
     if not linked and e.pos_ in {"VERB", "AUX", "ADJ"} and e.dep_ not in MODIFIER_DEPS:
         # parsers attach long sentences imperfectly: a predicate and a target in one clause are
         # linked unless the effect only modifies some other noun ("reduced appetite … autism")
@@ -262,23 +276,21 @@ def read(
 
 
 def _asserted(effect: Token, doc: Doc) -> bool:
-    """A verb or adjective carries its effect. A noun ("treatment for ED", "relief") does when it
-    is said of something: the predicate of "be" ("PRP is a treatment for…"), the object of a verb
-    that offers or gives it ("we offer relief from…", "patients find relief"), or the head of a
-    heading or fragment with no verb at all (an offer). As the subject or object of anything
-    else ("patients requiring treatment for ED must…") it names a topic, not a claim."""
-    if effect.pos_ not in {"NOUN", "PROPN"}:
-        return True
-    if not has_predicate(doc):
+    """A verb or adjective carries its effect. So does a noun ("relief", "repair of", "treatment
+    for") in almost any role: "patients experience pain relief", "cells foster the repair of
+    tissue", "PRP is a treatment for…". It names only a topic as what someone needs, seeks,
+    receives or pays for ("patients requiring treatment for ED must…"), or as the subject of
+    "available", "necessary", "covered"… ("treatment for ED should be available from…")."""
+    if effect.pos_ not in {"NOUN", "PROPN"} or not has_predicate(doc):
         return True
     node = effect
     while node.dep_ in {"conj", "appos", "compound", "amod"} and node.head.i != node.i:
         node = node.head
-    if any(c.dep_ == "cop" for c in node.children):
-        return True
     head = node.head
-    if node.dep_ in {"obj", "dobj", "attr", "xcomp", "oprd"} and head.lemma_ in OFFER_VERBS | {"be"}:
+    if head.i == node.i:
         return True
-    if node.dep_ == "obl" and head.lemma_ in OFFER_VERBS:
-        return True
-    return node.dep_ in {"ROOT", "root"} and head.i == node.i
+    if head.lemma_ in TOPIC_VERBS and node.dep_ in {"obj", "dobj", "obl", "nsubj:pass", "xcomp"}:
+        return False
+    if head.lemma_ in TOPIC_VERBS and node.dep_ == "nmod" and head.dep_ in {"obj", "obl"}:
+        return False
+    return not (node.dep_ in {"nsubj", "nsubj:pass"} and head.lemma_ in TOPIC_PREDICATES)

@@ -194,3 +194,11 @@ def test_a_plural_noun_that_is_not_an_effect_verb_stays_a_noun():
                   ("for", "ADP", 4, "case", "for"), ("COPD", "PROPN", 2, "nmod", "copd")])
     r = read(doc, span(doc, "treatments for"), span(doc, "COPD"), effect_verbs=frozenset({"treat"}))
     assert r.modality == "offer"
+
+
+def test_a_condition_named_in_the_subject_of_the_effect_clause_is_linked():
+    # "Patients with lupus showed improvement."
+    doc = parsed([("Patients", "NOUN", 3, "nsubj", "patient"), ("with", "ADP", 2, "case", "with"), ("lupus", "NOUN", 0, "nmod", "lupus"),
+                  ("showed", "VERB", 3, "ROOT", "show"), ("improvement", "NOUN", 3, "obj", "improvement"), (".", "PUNCT", 3, "punct", ".")])
+    r = read(doc, span(doc, "improvement"), span(doc, "lupus"))
+    assert r.linked and r.asserted
