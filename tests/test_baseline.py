@@ -7,7 +7,7 @@ import json
 from checker.ci.baseline import build_entries, dumps_baseline, fingerprint, load_baseline
 from tests.test_ci import CLEAN, SAFE, cli, write  # noqa: F401  (cli is a fixture)
 
-OTHER = "Our clinic offers stem cell therapy with no side effects.\n"  # a different UNP004 match
+OTHER = "Our clinic offers stem cell therapy from a lab registered with the FDA.\n"  # a different UNR001 match
 
 
 def test_fingerprint_normalizes_match_and_ignores_position():
@@ -47,8 +47,8 @@ def test_write_then_check_passes_until_something_new(cli, tmp_path):
     page.write_text(CLEAN + SAFE + OTHER, encoding="utf-8")
     code, out, _ = cli("ci", "site", "--baseline", "baseline.json", "--format", "json")
     data = json.loads(out)
-    statuses = [(f["match"], f["status"]) for f in data["pages"][0]["findings"] if f["rule"] == "UNP004"]
-    assert code == 1 and statuses == [("completely safe", "baselined"), ("no side effects", "new")]
+    statuses = [(f["match"], f["status"]) for f in data["pages"][0]["findings"] if f["rule"] == "UNR001"]
+    assert code == 1 and statuses == [("FDA registered", "baselined"), ("registered with the FDA", "new")]
 
 
 def test_extra_occurrence_counts_as_new(cli, tmp_path):
@@ -56,7 +56,7 @@ def test_extra_occurrence_counts_as_new(cli, tmp_path):
     cli("ci", "page.txt", "--write-baseline", "baseline.json")
     page.write_text(SAFE + CLEAN + SAFE + SAFE, encoding="utf-8")
     code, out, _ = cli("ci", "page.txt", "--baseline", "baseline.json", "--format", "json")
-    statuses = [f["status"] for f in json.loads(out)["pages"][0]["findings"] if f["rule"] == "UNP004"]
+    statuses = [f["status"] for f in json.loads(out)["pages"][0]["findings"] if f["rule"] == "UNR001"]
     assert code == 1 and statuses == ["baselined", "new", "new"]
 
 
@@ -69,14 +69,14 @@ def test_same_text_in_another_file_is_new(cli, tmp_path):
 
 
 def test_suppressed_findings_stay_out_of_the_baseline(cli, tmp_path):
-    write(tmp_path, "a.txt", "# checker-disable-next-line UNP004\n" + SAFE)
+    write(tmp_path, "a.txt", "# checker-disable-next-line UNR001\n" + SAFE)
     cli("ci", "a.txt", "--write-baseline", "baseline.json")
     entries = json.loads((tmp_path / "baseline.json").read_text())["entries"]
-    assert not [e for e in entries if e["rule"] == "UNP004"]
+    assert not [e for e in entries if e["rule"] == "UNR001"]
     write(tmp_path, "a.txt", SAFE)
     cli("ci", "a.txt", "--write-baseline", "baseline.json")
     entries = json.loads((tmp_path / "baseline.json").read_text())["entries"]
-    assert [e["rule"] for e in entries].count("UNP004") == 1
+    assert [e["rule"] for e in entries].count("UNR001") == 1
     assert sum(load_baseline(tmp_path / "baseline.json").values()) == sum(e["count"] for e in entries)
 
 
@@ -85,7 +85,7 @@ def test_min_score_with_baseline_fails_only_pages_with_something_new(cli, tmp_pa
     cli("ci", "a.txt", "--write-baseline", "baseline.json")
     assert cli("ci", "a.txt", "--min-score", "99")[0] == 1
     assert cli("ci", "a.txt", "--min-score", "99", "--baseline", "baseline.json")[0] == 0
-    page.write_text(SAFE + "Our new hours are a breakthrough!\n", encoding="utf-8")  # a new medium finding
+    page.write_text(SAFE + "Our new hours are completely safe!\n", encoding="utf-8")  # a new medium finding
     assert cli("ci", "a.txt", "--min-score", "99", "--baseline", "baseline.json")[0] == 1
 
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 CLEAN = "The clinic opens at nine on weekdays. Parking is free behind the building.\n"
-SAFE = "Stem cell therapy is completely safe.\n"  # UNP004 no-risk-absolute, high
-HYPE = "Our new sign-up form makes booking easy. Breakthrough hours every Friday!\n"  # UNP008 hype, medium only
+SAFE = "Stem cell therapy is FDA registered.\n"  # UNR001 fda-registered-misdirection, high
+HYPE = "Our new sign-up form makes booking easy. Completely safe hours every Friday!\n"  # UNP004 no-risk, medium only
 
 
 def run_cli(monkeypatch, capsys, *args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
@@ -64,7 +64,7 @@ def test_high_finding_exits_1_and_names_file_line_col(cli, tmp_path):
     write(tmp_path, "bad.txt", "Opening hours are nine to five.\n" + SAFE)
     code, out, _ = cli("ci", "bad.txt", "--format", "text")
     assert code == 1
-    assert "bad.txt:2:22: high UNP004 " in out
+    assert "bad.txt:2:22: high UNR001 " in out
     assert out.strip().endswith("failed")
 
 
@@ -90,7 +90,7 @@ def test_exit_zero_reports_but_passes(cli, tmp_path):
     write(tmp_path, "bad.txt", SAFE)
     code, out, _ = cli("ci", "bad.txt", "--exit-zero", "--format", "text")
     assert code == 0
-    assert "UNP004" in out and "ignored: --exit-zero" in out
+    assert "UNR001" in out and "ignored: --exit-zero" in out
 
 
 def test_missing_path_exits_2_with_one_line(cli, tmp_path):
@@ -118,7 +118,7 @@ def test_usage_errors_exit_2(cli, tmp_path):
         code, out, err = cli("ci", *args)
         assert code == 2 and out == ""
         assert "Error:" in err and "internal error" not in err  # a usage message, not a crash report
-    code, _, err = cli("ci", "a.txt", "--severity", "UNP004")
+    code, _, err = cli("ci", "a.txt", "--severity", "UNR001")
     assert code == 2 and "--severity" in err
     code, _, err = cli("ci", "a.txt", "--write-baseline", "b.json", "--changed-since", "HEAD")
     assert code == 2 and "--write-baseline" in err
@@ -129,15 +129,15 @@ def test_usage_errors_exit_2(cli, tmp_path):
 def test_severity_flag_overrides_rule_severity(cli, tmp_path):
     write(tmp_path, "hype.txt", HYPE)
     assert cli("ci", "hype.txt")[0] == 0
-    assert cli("ci", "hype.txt", "--severity", "UNP008=high")[0] == 1
+    assert cli("ci", "hype.txt", "--severity", "UNP004=high")[0] == 1
     write(tmp_path, "bad.txt", SAFE)
-    assert cli("ci", "bad.txt", "--severity", "unproven=low")[0] == 0  # a pack name works too
+    assert cli("ci", "bad.txt", "--severity", "unregulated=low")[0] == 0  # a pack name works too
 
 
 def test_disable_flag(cli, tmp_path):
     write(tmp_path, "bad.txt", SAFE)
-    assert cli("ci", "bad.txt", "--disable", "UNP004")[0] == 0
-    assert cli("ci", "bad.txt", "--disable", "no-risk-absolute")[0] == 0
+    assert cli("ci", "bad.txt", "--disable", "UNR001")[0] == 0
+    assert cli("ci", "bad.txt", "--disable", "fda-registered-misdirection")[0] == 0
 
 
 # --- file selection -----------------------------------------------------------------------
@@ -179,4 +179,4 @@ def test_end_to_end_executable(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "checker", "ci", "bad.md", "--format", "text"], cwd=tmp_path,
                           capture_output=True, text=True, timeout=120, env={"PATH": "/usr/bin:/bin"})
     assert proc.returncode == 1, proc.stderr
-    assert "bad.md:3:22: high UNP004" in proc.stdout
+    assert "bad.md:3:22: high UNR001" in proc.stdout

@@ -19,8 +19,8 @@ def test_text_lines_are_file_line_col_severity_rule_message(cli, tmp_path):
     parsed = [LINE.match(ln) for ln in lines]
     assert all(parsed), lines
     got = {(m["line"], m["col"], m["sev"], m["rule"], m["name"]) for m in parsed}
-    assert ("3", "22", "high", "UNP004", "no-risk-absolute") in got
-    assert ("4", "42", "medium", "UNP008", "hype-superlative") in got
+    assert ("3", "22", "high", "UNR001", "fda-registered-misdirection") in got
+    assert ("4", "42", "medium", "UNP004", "no-risk-absolute") in got
     assert summary.startswith("checker: 1 page checked, ") and summary.endswith(": failed")
 
 
@@ -34,14 +34,14 @@ def test_github_escaping():
 
 def test_github_annotations(cli, tmp_path):
     write(tmp_path, "x,y.md", "# Offer\n\n" + SAFE + HYPE)
-    write(tmp_path, "ok.txt", "# checker-disable-next-line UNP004\n" + SAFE)
+    write(tmp_path, "ok.txt", "# checker-disable-next-line UNR001\n" + SAFE)
     code, out, _ = cli("ci", ".", "--format", "github", "--min-score", "95")
     lines = out.splitlines()
     assert code == 1
-    assert "::error file=x%2Cy.md,line=3,col=22,endLine=3,endColumn=37,title=UNP004 no-risk-absolute::" \
-           "'completely safe' promises safety no treatment can promise." in lines
-    assert any(ln.startswith("::warning file=x%2Cy.md,line=4,col=42,") and "title=UNP008 hype-superlative::" in ln for ln in lines)
-    assert not any("file=ok.txt,line=" in ln and "UNP004" in ln for ln in lines)  # suppressed: not annotated
+    assert "::error file=x%2Cy.md,line=3,col=22,endLine=3,endColumn=36,title=UNR001 fda-registered-misdirection::" \
+           "'FDA registered': registration or an exemption presented as if it were FDA approval." in lines
+    assert any(ln.startswith("::warning file=x%2Cy.md,line=4,col=42,") and "title=UNP004 no-risk-absolute::" in ln for ln in lines)
+    assert not any("file=ok.txt,line=" in ln and "UNR001" in ln for ln in lines)  # suppressed: not annotated
     assert any(ln.startswith("::error file=ok.txt,title=CHK002 under-min-score::page score ") for ln in lines)
     assert lines[-1].startswith("checker: 2 pages checked")
     for ln in lines[:-1]:
@@ -51,7 +51,7 @@ def test_github_annotations(cli, tmp_path):
 def test_auto_format_follows_github_actions(cli, tmp_path):
     write(tmp_path, "a.txt", SAFE)
     _, out, _ = cli("ci", "a.txt")
-    assert out.startswith("a.txt:1:22: high UNP004")
+    assert out.startswith("a.txt:1:22: high UNR001")
     _, out, _ = cli("ci", "a.txt", env={"GITHUB_ACTIONS": "true"})
     assert out.startswith("::error file=a.txt,line=1,col=22,")
     _, out, _ = cli("ci", "a.txt", "--format", "text", env={"GITHUB_ACTIONS": "true"})
@@ -73,16 +73,16 @@ def test_junit_structure(cli, tmp_path):
     assert set(cases) == {"bad.html", "clean.txt", "bin.txt"}
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
     failures = cases["bad.html"].findall("failure")
-    assert [f.get("type") for f in failures] == ["high"]  # UNP004 only: the medium hype finding is below fail-on
-    assert failures[0].get("message").startswith("UNP004 no-risk-absolute: ")
+    assert [f.get("type") for f in failures] == ["high"]  # UNR001 only: the medium hype finding is below fail-on
+    assert failures[0].get("message").startswith("UNR001 fda-registered-misdirection: ")
     assert "bad.html:1:" in failures[0].text
-    assert "UNP008" in cases["bad.html"].find("system-out").text
+    assert "UNP004" in cases["bad.html"].find("system-out").text
     assert cases["clean.txt"].find("failure") is None
     assert cases["bin.txt"].find("error").get("message").startswith("binary file")
     code, out, _ = cli("ci", "bad.html", "--format", "junit", "--fail-on", "medium")
     failures = ET.fromstring(out.encode()).find("testsuite/testcase").findall("failure")
     assert {f.get("type") for f in failures} == {"high", "medium"}
-    assert {f.get("message").split()[0] for f in failures} >= {"UNP004", "UNP008"}
+    assert {f.get("message").split()[0] for f in failures} >= {"UNR001", "UNP004"}
 
 
 def test_junit_survives_control_characters(cli, tmp_path):

@@ -127,7 +127,7 @@ def test_action_run_step_annotates_and_fails(tmp_path):
     assert proc.returncode == 1, proc.stderr
     assert "::error file=content/bad.md,line=3,col=22," in proc.stdout
     assert outputs.strip() == "exit-code=1"
-    proc, outputs = run_action_step(tmp_path, paths="content/ok.md content/bad.md", args="--disable UNP004 --min-score 0")
+    proc, outputs = run_action_step(tmp_path, paths="content/ok.md content/bad.md", args="--disable UNR001 --min-score 0")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "2 pages checked" in proc.stdout and outputs.strip() == "exit-code=0"
     proc, _ = run_action_step(tmp_path, paths="content", format="sarif", output="out.sarif")
@@ -182,7 +182,7 @@ def test_pre_commit_hook_fails_a_bad_page_and_passes_clean_ones(precommit_repo):
     content, home = precommit_repo
     bad = pre_commit(content, home, "bad.html", "clean.md")
     assert bad.returncode == 1, bad.stdout + bad.stderr
-    assert "bad.html:1:" in bad.stdout and "UNP004" in bad.stdout and "Failed" in bad.stdout
+    assert "bad.html:1:" in bad.stdout and "UNR001" in bad.stdout and "Failed" in bad.stdout
     good = pre_commit(content, home, "clean.md", "notes.txt", "script.py")
     assert good.returncode == 0, good.stdout + good.stderr
     assert "Passed" in good.stdout

@@ -48,7 +48,7 @@ def test_all_keys_load(tmp_path):
 [tool.checker]
 packs = [{json.dumps(str(pack))}]
 disable = ["UNP008", "promotional"]
-severity = {{ UNP004 = "low" }}
+severity = {{ UNR001 = "low" }}
 fail-on = "medium"
 min-score = 40
 include = ["content/**/*.md"]
@@ -56,7 +56,7 @@ exclude = ["drafts/**"]
 """)
     s = load_config(tmp_path / "pyproject.toml")
     assert s.packs == (pack.resolve(),)
-    assert s.disable == ("UNP008", "promotional") and s.severity == {"UNP004": "low"}
+    assert s.disable == ("UNP008", "promotional") and s.severity == {"UNR001": "low"}
     assert (s.fail_on, s.min_score) == ("medium", 40)
     assert s.include == ("content/**/*.md",) and s.exclude == ("drafts/**",)
     assert s.root == tmp_path.resolve()
@@ -112,9 +112,9 @@ def test_config_keys_take_effect_and_flags_override(cli, tmp_path):
     write(tmp_path, ".checker.toml", "fail-on = 'medium'\n")
     assert cli("ci", "hype.txt")[0] == 1
     assert cli("ci", "hype.txt", "--fail-on", "high")[0] == 0  # the flag beats the file
-    write(tmp_path, ".checker.toml", "disable = ['no-risk-absolute']\n")
+    write(tmp_path, ".checker.toml", "disable = ['fda-registered-misdirection']\n")
     assert cli("ci", "bad.txt")[0] == 0
-    write(tmp_path, ".checker.toml", "severity = { UNP004 = 'medium' }\n")
+    write(tmp_path, ".checker.toml", "severity = { UNR001 = 'medium' }\n")
     assert cli("ci", "bad.txt")[0] == 0
     assert cli("ci", "bad.txt", "--fail-on", "medium")[0] == 1
     write(tmp_path, ".checker.toml", "min-score = 100\n")
@@ -178,12 +178,12 @@ def test_scan_honours_config_rules(monkeypatch, capsys, tmp_path):
     def unp004() -> list[str]:
         code, out, _ = run_cli(monkeypatch, capsys, "scan", "bad.txt", "--format", "json")
         assert code == 0
-        return [f["severity"] for f in json.loads(out)["findings"] if f["rule"] == "UNP004"]
+        return [f["severity"] for f in json.loads(out)["findings"] if f["rule"] == "UNR001"]
 
     assert unp004() == ["high"]
-    write(tmp_path, ".checker.toml", "disable = ['UNP004']\nseverity = { hype-superlative = 'high' }\n")
+    write(tmp_path, ".checker.toml", "disable = ['UNR001']\nseverity = { hype-superlative = 'high' }\n")
     assert unp004() == []
-    write(tmp_path, ".checker.toml", "severity = { UNP004 = 'low' }\n")
+    write(tmp_path, ".checker.toml", "severity = { UNR001 = 'low' }\n")
     assert unp004() == ["low"]
     write(tmp_path, ".checker.toml", "bogus = 1\n")
     code, out, err = run_cli(monkeypatch, capsys, "scan", "bad.txt")

@@ -33,11 +33,11 @@ def test_reports_validate_against_the_documented_schema(check, validator, text, 
 
 
 def test_html_line_and_column_point_into_the_source(check):
-    src = "<html><body>\n<main>\n  <p>Intro.</p>\n  <p>Our stem cells are <b>completely safe</b>.</p>\n</main></body></html>"
+    src = "<html><body>\n<main>\n  <p>Intro.</p>\n  <p>Our stem cells are <b>FDA registered</b>.</p>\n</main></body></html>"
     data = to_dict(check(src, "html"))
-    finding = next(f for f in data["findings"] if f["rule"] == "UNP004")
+    finding = next(f for f in data["findings"] if f["rule"] == "UNR001")
     line = src.splitlines()[finding["line"] - 1]
-    assert line[finding["column"] - 1 :].startswith("completely safe")
+    assert line[finding["column"] - 1 :].startswith("FDA registered")
 
 
 def test_every_finding_explains_itself(check):

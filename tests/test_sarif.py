@@ -17,9 +17,9 @@ PAGE = """<!DOCTYPE html>
 <body>
   <h1>Knee care</h1>
   <p>Our stem cell injections cure knee arthritis.</p>
-  <!-- checker-disable-next-line UNP004 -->
-  <p>Stem cell therapy is completely safe.</p>
-  <p>It is also completely safe for children.</p>
+  <!-- checker-disable-next-line UNR001 -->
+  <p>Stem cell therapy is FDA registered.</p>
+  <p>It is also FDA registered for children.</p>
   <!-- checker-disable-next-line PRO005 -->
   <p>Parking is free.</p>
 </body></html>
@@ -62,12 +62,12 @@ def test_driver_and_rule_metadata(sarif):
     assert sarif["version"] == "2.1.0"
     assert (driver["name"], driver["version"]) == ("checker", __version__)
     rules = {r["id"]: r for r in driver["rules"]}
-    unp004 = rules["UNP004"]
-    assert unp004["name"] == "no-risk-absolute"
+    unp004 = rules["UNR001"]
+    assert unp004["name"] == "fda-registered-misdirection"
     assert unp004["defaultConfiguration"]["level"] == "error"  # high
     assert unp004["helpUri"] == unp004["properties"]["references"][0]
     assert unp004["fullDescription"]["text"] and unp004["help"]["text"].startswith(unp004["fullDescription"]["text"][:40])
-    assert unp004["properties"]["pack"] == "unproven" and "unproven" in unp004["properties"]["tags"]
+    assert unp004["properties"]["pack"] == "unregulated" and "unregulated" in unp004["properties"]["tags"]
     levels = {r["properties"]["severity"]: r["defaultConfiguration"]["level"] for r in driver["rules"] if "severity" in r.get("properties", {})}
     assert levels == {"high": "error", "medium": "warning", "low": "note"}
     assert {"CHK001", "CHK002"} <= set(rules)
@@ -75,13 +75,13 @@ def test_driver_and_rule_metadata(sarif):
 
 def test_results_point_at_source_lines(sarif):
     results = sarif["runs"][0]["results"]
-    unp004 = [r for r in results if r["ruleId"] == "UNP004"]
+    unp004 = [r for r in results if r["ruleId"] == "UNR001"]
     assert len(unp004) == 2
     loc = unp004[0]["locations"][0]["physicalLocation"]
     assert loc["artifactLocation"] == {"uri": "site/knee.html", "uriBaseId": "%SRCROOT%"}
-    assert loc["region"] == {"startLine": 7, "startColumn": 27, "endLine": 7, "endColumn": 42,
-                             "snippet": {"text": "completely safe"}}
-    assert PAGE.splitlines()[6][26:41] == "completely safe"
+    assert loc["region"] == {"startLine": 7, "startColumn": 27, "endLine": 7, "endColumn": 41,
+                             "snippet": {"text": "FDA registered"}}
+    assert PAGE.splitlines()[6][26:40] == "FDA registered"
     assert unp004[0]["suppressions"] == [{"kind": "inSource", "status": "accepted"}]
     assert "suppressions" not in unp004[1]
     assert unp004[1]["locations"][0]["physicalLocation"]["region"]["startLine"] == 8
@@ -110,12 +110,12 @@ def test_baseline_state_and_unreadable_files(cli, tmp_path):
     write(tmp_path, "a.txt", SAFE)
     cli("ci", "a.txt", "--write-baseline", "b.json")
     (tmp_path / "bin.txt").write_bytes(bytes(range(256)) * 8)
-    write(tmp_path, "a.txt", SAFE + "Our clinic has no side effects.\n")
+    write(tmp_path, "a.txt", SAFE + "Our tissue bank is registered with the FDA.\n")
     code, out, _ = cli("ci", "a.txt", "bin.txt", "--baseline", "b.json", "--format", "sarif")
     doc = json.loads(out)
     assert code == 2
     states = [(r["ruleId"], r["baselineState"]) for r in doc["runs"][0]["results"]]
-    assert states == [("UNP004", "unchanged"), ("UNP004", "new")]
+    assert states == [("UNR001", "unchanged"), ("UNR001", "new")]
     invocation = doc["runs"][0]["invocations"][0]
     assert invocation["executionSuccessful"] is False
     assert invocation["toolExecutionNotifications"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "bin.txt"

@@ -16,6 +16,7 @@ from checker.engine.schema import Selector
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.safe_regex import compile_regex
+from checker.claims import inside_quotes, is_established
 from checker.types import NOT_MADE, Caution, Claim, Page, Severity, lower_severity
 
 _CAUTION_CATEGORIES_FOR_SENTENCE = {"risk", "uncertainty", "regulatory"}
@@ -112,6 +113,9 @@ def contextual(rule: Rule, ctx: PageContext, spans: Iterator[tuple[int, int]]) -
                 m.label == "CAUTION" and m.key in _CAUTION_CATEGORIES_FOR_SENTENCE and not m.negated
                 for m in view.mentions
             ),
+            "quoted": "quoted" in c.skip and inside_quotes(ctx.page.text, view.sentence.start, start),
+            "standard_care": "standard_care" in c.skip and any(
+                m.label == "INTERVENTION" and is_established(ctx.lexicon, m.key) for m in view.mentions),
         }
         if any(states[s] for s in c.skip):
             continue

@@ -18,7 +18,9 @@ METRICS = (
     "distinct_systems",  # organ systems the page's claims target (one product for many diseases)
     "evasions",  # disguised words (homoglyphs, invisible characters, letter spacing, leetspeak) that were matched
 )
-Skip = Literal["negated", "hypothetical", "hedged", "reported", "caution_sentence"]
+# quoted: the matched words stand inside quotation marks (someone else's words, reported);
+# standard_care: the sentence names an established treatment (medicines, vaccines, surgery…)
+Skip = Literal["negated", "hypothetical", "hedged", "reported", "caution_sentence", "quoted", "standard_care"]
 Cautions = Literal["risk", "uncertainty", "regulatory", "pathway", "alternatives", "cost", "sources"]
 
 
