@@ -25,6 +25,7 @@ from checker.structure import Reading, read
 from checker.types import Caution, Claim, Mention, Modality, Page, Qualifier, Sentence
 
 Parse = Callable[[Sequence[str]], list[Any]]  # sentence texts -> parsed spaCy Docs
+MAX_PARSE_CHARS = 1500  # longer sentences keep the co-occurrence reading
 
 GENERIC_CONDITIONS = {"injury", "inflammation", "chronic_disease"}
 GENERIC_SYSTEMS = {"general"}
@@ -114,13 +115,16 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
         if targets:
             candidates.append((i, view, effects, targets, condition_source))
     parsed: list[Any] = [None] * len(candidates)
-    if parse is not None and candidates:
-        texts = [_sentence_text(page.text, view.sentence) for _, view, _, _, _ in candidates]
-        parsed = parse(texts)
+    if parse is not None:
+        # a run-on "sentence" (a 5-million-character line) is read by co-occurrence, not parsed:
+        # the parser's cost grows with length and no real claim sentence is that long
+        todo = [k for k, (_, view, _, _, _) in enumerate(candidates) if view.sentence.end - view.sentence.start <= MAX_PARSE_CHARS]
+        for k, doc in zip(todo, parse([_sentence_text(page.text, candidates[k][1].sentence) for k in todo])):
+            parsed[k] = doc
     claims: list[Claim] = []
     for (i, view, effects, targets, condition_source), doc in zip(candidates, parsed):
         if not effects:
-            effects = _effects_by_lemma(doc, view.sentence.start, lexicon)
+            effects = _effects_by_lemma(doc, view.sentence.start, lexicon) if doc is not None else []
             if not effects:
                 continue
         intervention, source, intervention_key = _intervention(i, view, views, section_of, main, lexicon)
@@ -153,7 +157,7 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
             mod, triggers = modality(effect, target, view.qualifiers)
             if reading is not None and reading.modality and mod not in {"negated", "hypothetical"}:
                 mod, triggers = reading.modality, ((reading.trigger,) if reading.trigger else ())  # type: ignore[assignment]
-            if mod in {"asserted", "hedged"} and inside_quotes(page.text, view.sentence.start, effect.start):
+            if mod in {"asserted", "hedged"} and doc is not None and inside_quotes(page.text, view.sentence.start, effect.start):
                 mod, triggers = "attributed", ("quoted",)  # someone else's words, quoted: a letter, a report, a review
             if mod == "asserted" and uncertain:
                 mod, triggers = "hedged", tuple(m.text for m in uncertain)
@@ -190,7 +194,7 @@ def inside_quotes(text: str, sentence_start: int, offset: int) -> bool:
     """Whether `offset` lies inside a quotation that opens in its sentence (or that the sentence
     opens with and never closes, as a multi-sentence quote does). Apostrophes are not quotes."""
     depth = 0
-    for i in range(sentence_start, offset):
+    for i in range(max(sentence_start, offset - MAX_PARSE_CHARS), offset):  # bounded: linear on run-on lines
         ch = text[i]
         if ch == '"':
             depth = 0 if depth else 1

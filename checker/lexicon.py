@@ -108,7 +108,8 @@ class Lexicon:
         """Effect verbs and one-word effect terms ("halt"), lower-cased: a word the tagger read as
         a noun is checked against these (checker.structure.mistagged_verb)."""
         single = {t.lower() for e in self.labelled("EFFECT") for t in e.terms if " " not in t}
-        return frozenset(self.effect_lemmas) | single
+        phrasal = {v.split(" ")[0] for e in self.labelled("EFFECT") for v in e.verbs}  # "wipe out" -> wipe
+        return frozenset(self.effect_lemmas) | single | phrasal
 
 
 _SIBILANT = re.compile(r"(s|x|z|ch|sh)$")

@@ -181,10 +181,11 @@ def _attribution(pred: Token) -> Token | None:
 
 
 def mistagged_verb(token: Token, effect_verbs: frozenset[str]) -> bool:
-    """An effect verb the tagger read as a noun right after its subject: "PRP regenerates
-    cartilage" (regenerates/NNS), "Exosomes relieve pain" (relieve/NN). Clinics' noun-heavy
-    sentences are where a tagger trained on web text errs most; the word form and its place decide."""
-    if token.pos_ not in {"NOUN", "PROPN"} or token.i == 0:
+    """An effect verb the tagger read as a noun (or as an adjective-like modifier) right after its
+    subject: "PRP regenerates/NNS cartilage", "cord cells heal/NN torn cuffs", "transplants
+    restore/amod blood production". Clinics' noun-heavy sentences are where a tagger trained on
+    web text errs most; the word form and its place decide."""
+    if token.i == 0 or not (token.pos_ in {"NOUN", "PROPN"} or (token.pos_ == "VERB" and token.dep_ == "amod")):
         return False
     from lemminflect import getLemma
 
@@ -196,7 +197,7 @@ def mistagged_verb(token: Token, effect_verbs: frozenset[str]) -> bool:
     if before.pos_ not in {"NOUN", "PROPN"}:
         return False
     inflected = lower != lemmas[0] and lower.endswith(("s", "ed"))
-    return inflected or (before.tag_ in {"NNS", "NNPS"} and not has_predicate(token.doc))
+    return inflected or before.tag_ in {"NNS", "NNPS"}
 
 
 def read(
@@ -217,8 +218,10 @@ def read(
         return Reading(False, False, None, "", "none", False, "active", ())
     e, t = head_of(effect_tokens), head_of(target_tokens)
     if mistagged_verb(e, effect_verbs):
-        modality = "question" if is_question(doc) else None
-        return Reading(t.i > e.i, True, modality, "?" if modality else "", "none", False, "active", (f"{e.text} (read as a verb) … {t.text}",))
+        modality, trigger = (("question", "?") if is_question(doc) else
+                             ("attributed", att.text) if (att := _attribution(e)) is not None else
+                             ("negated", neg.text) if (neg := _negation(e, e)) is not None else (None, ""))
+        return Reading(t.i > e.i, True, modality, trigger, "none", False, "active", (f"{e.text} (read as a verb) … {t.text}",))
     chain = path_down(e, t)
     if chain is None and e.head.i == t.i and e.dep_ in {"amod", "compound", "acl", "nmod", "advmod"}:
         chain = [e, t]  # the effect modifies the target: "reduced pain", "pain relief"
@@ -237,6 +240,12 @@ def read(
         # an outcome reported of the sentence's patients or trials ("… have demonstrated symptom
         # improvement", "patients experienced relief"): the outcome belongs to the condition named
         linked = linked or (e.pos_ in {"NOUN", "PROPN"} and e.dep_ in {"obj", "dobj"} and e.head.lemma_ in OUTCOME_VERBS)
+    if not linked:
+        # "… have shown reduced disease activity", "reported reduced joint pain": the effect
+        # modifies an outcome that the sentence reports
+        outcome = e.head if e.dep_ in {"amod", "compound"} else e
+        linked = outcome.dep_ in {"obj", "dobj", "conj"} and any(
+            a.lemma_ in OUTCOME_VERBS for a in [outcome.head, *ancestors_to_root(outcome)[:2]])
     if not linked and e.pos_ in {"VERB", "AUX", "ADJ"} and e.dep_ not in MODIFIER_DEPS:
         # parsers attach long sentences imperfectly: a predicate and a target in one clause are
         # linked unless the effect only modifies some other noun ("reduced appetite … autism")
@@ -257,7 +266,8 @@ def read(
         else:
             agent = "other"
     natural = False
-    if voice == "active" and agent == "other" and not _subtree_has(pred, interventions) and not _subtree_has(pred, anaphors):
+    if (voice == "active" and agent == "other" and e.pos_ == "VERB" and pred.i == e.i  # the organ itself does it
+            and not _subtree_has(pred, interventions) and not _subtree_has(pred, anaphors)):
         subject_is_natural = _overlaps(subject, natural_terms) or subject.lemma_ in NATURAL_SUBJECTS  # type: ignore[union-attr]
         natural = subject_is_natural
     if any(c.lemma_ in NATURAL_ADVERBS for c in pred.children) and not _subtree_has(pred, interventions):

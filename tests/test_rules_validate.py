@@ -244,7 +244,7 @@ def test_case_judging_respects_severity_and_match(tmp_path):
         right:
           text: A revolutionary treatment.
           fire: true
-          severity: medium
+          severity: low
           match: REVOLUTIONARY
     """))
     from checker.analyze import default_analyzer

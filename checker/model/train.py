@@ -60,6 +60,7 @@ class TrainConfig:
     min_df: int = 2
     thresholds: tuple[float, ...] = tuple(round(0.2 + 0.025 * i, 3) for i in range(25))  # 0.2 … 0.8
     downgrade: tuple[float, ...] = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
+    precision_floor: bool = True  # thresholds may not take precision under the rules' own (+ PRECISION_MARGIN)
 
     def as_dict(self) -> dict[str, Any]:
         return {"seed": self.seed, "claim_groups": list(self.claim_groups), "problematic_groups": list(self.problematic_groups),
@@ -280,7 +281,7 @@ def tune_thresholds(rated: Sequence[Rated], lexicon: Any, config: TrainConfig) -
 
     # the model may add claims only as precisely as the rules find them: of the thresholds that
     # keep claim precision at the rules' own, the one with the best F1 (none: add nothing)
-    floor_c = _precision(gold_c, lift(lex)) + PRECISION_MARGIN
+    floor_c = _precision(gold_c, lift(lex)) + PRECISION_MARGIN if config.precision_floor else 0.0
     allowed_c = [t for t in config.thresholds if _precision(gold_c, claim_pred(t)) >= floor_c] or [1.01]
     t_claim = max(allowed_c, key=lambda t: (_f1(gold_c, claim_pred(t)), -abs(t - 0.5)))
     claim_problem = [lp or (mp and p >= t_claim) for lp, mp, p in zip(lex_problem, model_problem, p_c)]
@@ -288,7 +289,8 @@ def tune_thresholds(rated: Sequence[Rated], lexicon: Any, config: TrainConfig) -
     def problem_pred(t: float, low: float) -> list[bool]:
         return lift([c or (s and p >= low) or (not s and p >= t) for c, s, p in zip(claim_problem, serious, p_p)])
 
-    floor_p = _precision(gold_p, lift([c or s for c, s in zip(lex_problem, serious)])) + PRECISION_MARGIN
+    floor_p = (_precision(gold_p, lift([c or s for c, s in zip(lex_problem, serious)])) + PRECISION_MARGIN
+               if config.precision_floor else 0.0)
     pairs = [(t, low) for t in (*config.thresholds, 1.01) for low in config.downgrade]
     allowed_p = [tl for tl in pairs if _precision(gold_p, problem_pred(*tl)) >= floor_p] or [(1.01, 0.0)]
     t_flag, low = max(allowed_p, key=lambda tl: (_f1(gold_p, problem_pred(*tl)), -abs(tl[0] - 0.5), -tl[1]))
