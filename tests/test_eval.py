@@ -319,3 +319,26 @@ def test_external_data_when_present():
     health = result["healthfc"]
     if health is not None:
         assert health["claims"] == 750 and health["claim_found_rate"] >= 0.5
+
+
+def test_real_corpus_report_separates_ordinary_health_pages_and_compares_the_parser(tmp_path):
+    """Real pages (part "real"): no held-out style, ordinary health pages reported apart with
+    their own false-flag target, and --compare-no-parse adds the co-occurrence reading."""
+    corpus = tmp_path / "r"
+    (corpus / "texts").mkdir(parents=True)
+    (corpus / "texts" / "t-001.txt").write_text(PAGE, encoding="utf-8")
+    (corpus / "texts" / "t-002.txt").write_text("Insulin lowers blood sugar in type 2 diabetes. Ask your nurse.", encoding="utf-8")
+    health = {**CREDIBLE, "genre": "health_education", "part": "real", "site": "nhs.example",
+              "sentences": [{"text": "Insulin lowers blood sugar in type 2 diabetes.", "claim": True, "problematic": False,
+                             "tags": ["established"]}]}
+    clinic = {**DOC, "part": "real", "site": "clinic.example"}
+    (corpus / "corpus.jsonl").write_text(json.dumps(clinic) + "\n" + json.dumps(health) + "\n", encoding="utf-8")
+    out = tmp_path / "e.json"
+    result = _cli("eval", str(corpus), "--no-external", "--rules-only", "--compare-no-parse", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert "ordinary health pages (1 documents)" in result.output and "rules-no-parse" in result.output
+    data = json.loads(out.read_text())
+    rules = data["configurations"]["rules"]
+    assert rules["styles"] == {} and set(rules["families"]) == {"ordinary_health", "stem_cell_and_clinic"}
+    assert rules["targets"]["false_flag_rate_ordinary_health"] == {"value": 0.0, "target": 0.05, "met": True}
+    assert set(data["configurations"]) == {"rules-no-parse", "rules"}
