@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import os
 import re
 from dataclasses import dataclass, field
@@ -40,6 +42,7 @@ class Analyzer:
         if self.models is None:
             self.models = shipped_models() if self.use_models else NO_MODELS
         self.page_rules = page_level_rules(self.ruleset)
+        gc.freeze()  # the pipeline and rules live as long as the process: keep them out of every collection
 
     def check_page(self, page: Page) -> Report:
         ann = annotate(page, self.nlp, [self.matchers], key_terms=self.key_terms)

@@ -109,7 +109,8 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
         effects = view.of("EFFECT")
         # with a parser, a sentence naming a treatment and a target is read too: its effect may
         # be an inflection no term lists ("fought", "rebuilt"), found by lemma below
-        if not effects and (parse is None or not (view.of("INTERVENTION") or view.of("ANAPHOR"))):
+        if not effects and (parse is None or not (view.of("INTERVENTION") or view.of("ANAPHOR"))
+                            or not _may_hold_effect_verb(page.text, view.sentence, lexicon)):
             continue
         targets, condition_source = _targets(i, view, views, section_of, lexicon)
         if targets:
@@ -203,6 +204,16 @@ def inside_quotes(text: str, sentence_start: int, offset: int) -> bool:
         elif ch in "”»" or (ch == "’" and (i + 1 >= len(text) or not text[i + 1].isalnum()) and depth):
             depth = 0
     return depth > 0
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _may_hold_effect_verb(text: str, sentence: Sentence, lexicon: Lexicon) -> bool:
+    """Whether a sentence without an effect term holds a form of an effect verb, so that parsing
+    it may find one by lemma: most such sentences do not, and parsing is the scan's largest cost."""
+    forms = lexicon.effect_verb_forms
+    return any(w.lower() in forms for w in _WORD.findall(text, sentence.start, min(sentence.end, sentence.start + MAX_PARSE_CHARS)))
 
 
 def _effects_by_lemma(doc: Any, base: int, lexicon: Lexicon) -> list[Mention]:
