@@ -22,7 +22,7 @@ from typing import Any
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.structure import Reading, read
-from checker.types import Caution, Claim, Mention, Modality, Page, Qualifier, Sentence
+from checker.types import NOT_MADE, Caution, Claim, Mention, Modality, Page, Qualifier, Sentence
 
 Parse = Callable[[Sequence[str]], list[Any]]  # sentence texts -> parsed spaCy Docs
 MAX_PARSE_CHARS = 1500  # longer sentences keep the co-occurrence reading
@@ -393,3 +393,10 @@ def extract_cautions(page: Page, ann: Annotations) -> list[Caution]:
             seen.add(m.key)
             out.append(Caution(m.key, m.text, m.start, m.end, page.text[view.sentence.start : view.sentence.end]))
     return out
+
+
+def unproven_claims(claims: Sequence[Claim]) -> list[Claim]:
+    """The claims a page makes (not denied, asked, offered, supposed or attributed) about a named
+    treatment for a use that is not approved or established: what the disclosure rules count
+    (their default `claim_status`), and what the reports count beside the claims."""
+    return [c for c in claims if c.modality not in NOT_MADE and c.intervention and c.condition_status != "approved"]

@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from checker.claims import unproven_claims
 from checker.scoring import NO_CLAIMS, NOT_ASSESSED
 from checker.types import Finding, Report, severity_rank
 
@@ -57,9 +58,9 @@ def _head(report: Report, suppressed: int) -> list[Text]:
         verdict = Text("no treatment claims: nothing to judge", style=style)
     else:
         verdict = Text.assemble((f"score {report.score}/100", style), "  ", (f"credibility: {report.band}", style))
-    unproven = sum(1 for c in report.claims if c.condition_status != "approved")
+    unproven = len(unproven_claims(report.claims))
     counts = (f"   {len(report.findings) - suppressed} findings{f' ({suppressed} suppressed)' if suppressed else ''} · "
-              f"{len(report.claims)} claims ({unproven} not for an approved or established use) · "
+              f"{len(report.claims)} claims ({unproven} made for uses not established or approved) · "
               f"{len(report.cautions)} cautions · {report.word_count} words")
     lines = [Text.assemble((report.source, "bold"), "  ", verdict, counts)]
     lines += [Text(f"note: {note}", style="italic yellow") for note in report.notes]
