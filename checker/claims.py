@@ -22,7 +22,7 @@ from typing import Any
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.structure import Reading, read
-from checker.types import NOT_MADE, Caution, Claim, Mention, Modality, Page, Qualifier, Sentence
+from checker.types import NOT_MADE, Caution, Claim, ClaimPart, ClaimParts, Mention, Modality, Page, Qualifier, Sentence
 
 Parse = Callable[[Sequence[str]], list[Any]]  # sentence texts -> parsed spaCy Docs
 MAX_PARSE_CHARS = 1500  # longer sentences keep the co-occurrence reading
@@ -128,7 +128,7 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
             effects = _effects_by_lemma(doc, view.sentence.start, lexicon) if doc is not None else []
             if not effects:
                 continue
-        intervention, source, intervention_key = _intervention(i, view, views, section_of, main, lexicon)
+        intervention, source, intervention_key, intervention_part = _intervention(i, view, views, section_of, main, lexicon)
         # standard care named in the sentence itself makes the use established; resolved from
         # elsewhere it may be what the page argues against ("allopathic medicines only suppress…")
         established = source == "explicit" and is_established(lexicon, intervention_key)
@@ -183,6 +183,9 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
                 qualifiers=triggers,
                 systems=(str(attrs.get("system", "general")),),
                 syntax=reading.arcs if reading is not None else (),
+                parts=ClaimParts(intervention=intervention_part, effect=ClaimPart(effect.text, effect.start, effect.end, "explicit"),
+                                 **{"condition" if is_condition else "body_part": _target_part(target, view, condition_source)}),
+                confidence=claim_confidence(parsed=bool(reading is not None and reading.arcs), intervention_source=source),
             ))
     return claims
 
@@ -359,21 +362,43 @@ def _dedupe(mentions: list[Mention]) -> list[Mention]:
 def _intervention(
     i: int, view: SentenceView, views: list[SentenceView], section_of: list[int], main: tuple[str, str] | None,
     lexicon: Lexicon,
-) -> tuple[str | None, str, str | None]:
-    """(text, how it was resolved, lexicon key). Of several named in one sentence, an unproven
-    one comes before standard care ("unlike surgery, PRP heals tendons" is a claim for PRP)."""
+) -> tuple[str | None, str, str | None, ClaimPart | None]:
+    """(text, how it was resolved, lexicon key, the part as written). Of several named in one
+    sentence, an unproven one comes before standard care ("unlike surgery, PRP heals tendons" is a
+    claim for PRP)."""
     explicit = sorted(view.of("INTERVENTION"), key=lambda m: is_established(lexicon, m.key))
     if explicit:
-        return explicit[0].text.lower(), "explicit", explicit[0].key
-    if view.of("ANAPHOR") and main:
-        return main[1], "anaphora", main[0]
+        m = explicit[0]
+        return m.text.lower(), "explicit", m.key, ClaimPart(m.text, m.start, m.end, "explicit")
+    anaphors = view.of("ANAPHOR")
+    if anaphors and main:
+        return main[1], "anaphora", main[0], ClaimPart(anaphors[0].text, anaphors[0].start, anaphors[0].end, "anaphora")
     for earlier in _context(i, views, section_of):
         named = earlier.of("INTERVENTION")
         if named:
-            return named[0].text.lower(), "context", named[0].key
+            return named[0].text.lower(), "context", named[0].key, ClaimPart(named[0].text, None, None, "context")
         if earlier.of("ANAPHOR") and main:
-            return main[1], "context", main[0]
-    return None, "none", None
+            return main[1], "context", main[0], ClaimPart(main[1], None, None, "context")
+    return None, "none", None, None
+
+
+def _target_part(target: Mention, view: SentenceView, condition_source: str) -> ClaimPart:
+    """The condition or body part as written in the sentence, or where it came from."""
+    if view.sentence.start <= target.start < view.sentence.end:
+        return ClaimPart(target.text, target.start, target.end, "explicit")
+    return ClaimPart(target.text, None, None, condition_source if condition_source not in {"explicit", "none"} else "context")
+
+
+# How often a claim read each way is a claim a labeller marked, on the real corpus's dev split
+# (scripts: corpora/real/scripts/claim_confidence.py); the report's `confidence`.
+CLAIM_CONFIDENCE = {
+    (True, "explicit"): 0.67, (True, "anaphora"): 0.72, (True, "context"): 0.68, (True, "none"): 0.58,
+    (False, "explicit"): 0.61, (False, "anaphora"): 0.57, (False, "context"): 0.58, (False, "none"): 0.70,
+}
+
+
+def claim_confidence(*, parsed: bool, intervention_source: str) -> float:
+    return CLAIM_CONFIDENCE.get((parsed, intervention_source), 0.5)
 
 
 def is_established(lexicon: Lexicon, intervention_key: str | None) -> bool:

@@ -151,6 +151,27 @@ class Qualifier:
 
 
 @dataclass(frozen=True, slots=True)
+class ClaimPart:
+    """One part of a claim: its words and where they are, or how it was found elsewhere."""
+
+    text: str
+    start: int | None  # None when the part was resolved from outside the sentence
+    end: int | None
+    resolved: str  # explicit (in the sentence) | anaphora ("this therapy" -> the page's treatment) | context | page
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimParts:
+    intervention: ClaimPart | None = None
+    effect: ClaimPart | None = None
+    condition: ClaimPart | None = None
+    body_part: ClaimPart | None = None
+
+    def get(self, name: str) -> ClaimPart | None:
+        return getattr(self, name, None)
+
+
+@dataclass(frozen=True, slots=True)
 class Claim:
     text: str  # the sentence
     start: int
@@ -168,6 +189,8 @@ class Claim:
     qualifiers: tuple[str, ...] = ()  # trigger words that set the modality
     systems: tuple[str, ...] = ()  # organ systems of the condition / body part
     syntax: tuple[str, ...] = ()  # the dependency arcs that link the effect to its target ("head -dep-> child")
+    parts: ClaimParts = ClaimParts()  # the words that make the claim, with offsets
+    confidence: float = 1.0  # how often a claim read this way is a claim (measured on the real dev split)
 
 
 @dataclass(frozen=True, slots=True)

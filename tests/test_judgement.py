@@ -97,7 +97,7 @@ def test_disclosure_findings_are_page_scope_without_a_span(analyzer):
     report = analyzer.check_text(SATURATED)
     page_level = [f for f in report.findings if f.scope == "page"]
     assert page_level, "a page of unproven claims with no risk statement has page-level findings"
-    assert all(f.start == f.end == 0 and f.match == "" for f in page_level)
+    assert all(f.start == f.end == 0 for f in page_level)
     assert all(f.scope == "sentence" and f.end > f.start for f in report.findings if f.rule in {"UNP001", "UNP002"})
     unproven = len(unproven_claims(report.claims))
     assert unproven and f"{unproven} made for uses not established or approved" in _head_text(report)
@@ -173,3 +173,31 @@ def test_terminal_report_explains_each_rule_once_and_adds_up(cli_runner, tmp_pat
     live = json.loads(cli_runner("scan", str(page), "--format", "json")[1])["findings"]
     finding_lines = [ln for ln in compact.splitlines() if ln.startswith(("page ", "1:"))]
     assert len(finding_lines) == len(live)
+
+
+def test_claim_parts_point_at_their_words(analyzer):
+    text = "We treat many patients. This therapy reverses arthritis in the knee.\n\nOur stem cell injections heal torn rotator cuffs.\n"
+    report = analyzer.check_text("Stem cell therapy at our clinic.\n\n" + text)
+    assert report.claims
+    for claim in report.claims:
+        assert claim.parts.effect is not None and 0 < claim.confidence <= 1
+        for name in ("intervention", "effect", "condition", "body_part"):
+            part = claim.parts.get(name)
+            if part is not None and part.start is not None:
+                assert report.page.text[part.start:part.end] == part.text
+                assert claim.start <= part.start < part.end <= claim.end
+    anaphoric = [c for c in report.claims if c.intervention_source == "anaphora"]
+    assert anaphoric and anaphoric[0].parts.intervention.text.lower() == "this therapy"
+    assert anaphoric[0].parts.intervention.resolved == "anaphora"
+
+
+def test_scan_html_is_one_self_contained_page(cli_runner, tmp_path):
+    page = tmp_path / "page.txt"
+    page.write_text(SATURATED)
+    code, out, _ = cli_runner("scan", str(page), "--format", "html")
+    assert code == 0 and out.startswith("<!doctype html>")
+    assert "http://" not in out.split("<main>")[0] and "<script" not in out  # nothing to fetch, nothing to run
+    assert "id='breakdown'" in out and "id='page-findings'" in out and "class='legend'" in out
+    assert "p-effect" in out and "p-intervention" in out and "f-high" in out
+    code, _, err = cli_runner("scan", str(page), str(page), "--format", "html")
+    assert code == 2 and "one input at a time" in err

@@ -163,3 +163,28 @@ def test_excerpt_pages_still_show_their_findings(page, audited):
     assert page.locator("#pv-text mark").count() >= 1
     assert page.locator("#pv-findings > li").count() == int((tables["findings"].path == path).sum())
     assert page.locator("#pv-claims-box").is_hidden()
+
+
+def test_single_page_report_in_the_browser(browser, tmp_path):
+    """`scan --format html`: the claim parts and findings are highlighted in place, the score
+    breakdown and the page-level findings are shown apart, and nothing is fetched."""
+    from checker.analyze import default_analyzer
+    from checker.report.html import render
+
+    text = ("Our stem cell injections cure arthritis and reverse multiple sclerosis. "
+            "The treatment is completely safe with no side effects. Book your consultation today!\n")
+    report = default_analyzer().check_text(text)
+    out = tmp_path / "page.html"
+    out.write_text(render(report), encoding="utf-8")
+    context = browser.new_context(viewport={"width": 1200, "height": 900})
+    tab = context.new_page()
+    requests: list[str] = []
+    tab.on("request", lambda r: requests.append(r.url))
+    tab.goto(out.as_uri())
+    assert tab.locator("#breakdown tr").count() == len(report.breakdown) + 2
+    assert tab.locator("#page-findings .finding").count() == sum(f.scope == "page" for f in report.findings)
+    effects = tab.locator("#page-text .p-effect").all_inner_texts()
+    assert "cure" in " ".join(effects) and tab.locator("#page-text .f-medium, #page-text .f-high").count() >= 1
+    assert tab.locator("#legend span").count() == 7
+    assert [u for u in requests if not u.startswith("file:")] == []
+    context.close()

@@ -196,7 +196,7 @@ def report_record(report, *, size: int, rules: dict[str, dict[str, str]]) -> Rec
             "intervention_source": c.intervention_source, "effect": c.effect, "effect_class": c.effect_class,
             "condition": c.condition, "condition_key": c.condition_key, "condition_status": c.condition_status,
             "condition_source": c.condition_source, "body_part": c.body_part, "modality": c.modality,
-            "qualifiers": list(c.qualifiers), "systems": list(c.systems), "text": c.text,
+            "qualifiers": list(c.qualifiers), "systems": list(c.systems), "text": c.text, "confidence": c.confidence,
         })
     return {
         "path": report.source, "page": row, "findings": findings, "claims": claims,

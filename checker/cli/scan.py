@@ -19,6 +19,7 @@ class ScanFormat(str, Enum):
     text = "text"
     json = "json"
     jsonl = "jsonl"
+    html = "html"
 
 
 class InputFormat(str, Enum):
@@ -31,7 +32,7 @@ class InputFormat(str, Enum):
 @app.command()
 def scan(
     paths: Annotated[list[str], typer.Argument(help="Files to scan (HTML, Markdown or text); '-' reads standard input.")],
-    format: Annotated[ScanFormat, typer.Option("--format", "-f", help="text (a readable report), json (one report; a list for several inputs) or jsonl (one report per line).")] = ScanFormat.text,
+    format: Annotated[ScanFormat, typer.Option("--format", "-f", help="text (a readable report), json (one report; a list for several inputs), jsonl (one report per line) or html (one page's self-contained report).")] = ScanFormat.text,
     input_format: Annotated[InputFormat, typer.Option("--input-format", help="How to read the inputs; auto uses the file extension and content.")] = InputFormat.auto,
     packs: PacksOpt = None,
     disable: DisableOpt = None,
@@ -73,6 +74,12 @@ def scan(
             render(report, console, show_claims=claims, show_cautions=cautions, compact=compact)  # type: ignore[arg-type]
         elif format is ScanFormat.jsonl:
             typer.echo(json.dumps(to_dict(report), ensure_ascii=False))
+        elif format is ScanFormat.html:
+            from checker.report.html import render as render_html
+
+            if len(paths) > 1:
+                raise CheckerError("html writes one page's report: scan one input at a time", key="--format")
+            typer.echo(render_html(report), nl=False)
         else:
             reports.append(to_dict(report))
     if format is ScanFormat.json and reports:

@@ -50,7 +50,7 @@ def _finding(rule: Rule, hit: Hit) -> Finding:
         message=message,
         start=0 if on_page else hit.start,
         end=0 if on_page else hit.end,
-        match="" if on_page else hit.match,
+        match=hit.match,  # kept: what a page-level rule counted (e.g. the stuffed keyword)
         explanation=Explanation(why=rule.why, modifiers=hit.modifiers, contribution=0.0, source=rule.references[0]),
         references=rule.references,
         scope=scope,

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from checker.claims import unproven_claims
 from checker.scoring import NO_CLAIMS, NOT_ASSESSED
-from checker.types import Finding, Report, severity_rank
+from checker.types import Claim, Finding, Report, severity_rank
 
 _SEV_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
 _BAND_STYLE = {"high": "bold green", "mixed": "bold yellow", "low": "bold red", "very low": "bold white on red",
@@ -102,14 +102,39 @@ def _findings(report: Report, findings: list[Finding], console: Console) -> None
             console.print(Text(f"    source: {f.explanation.source}", style="dim blue"))
 
 
+_PART_STYLE = {"intervention": "underline magenta", "effect": "bold underline red", "condition": "underline blue",
+               "body_part": "underline green"}
+
+
 def _claims_table(report: Report, console: Console) -> None:
-    table = Table(title="Claims found", title_justify="left", show_lines=False, expand=True)
-    for col in ("line", "modality", "intervention", "effect", "condition / body part", "status"):
+    table = Table(title="Claims found (underlined: intervention, effect, condition or body part)", title_justify="left",
+                  show_lines=False, expand=True)
+    for col in ("line", "modality", "status", "the claim"):
         table.add_column(col, **({"style": "dim", "no_wrap": True} if col == "line" else {}))
     for c in report.claims:
-        table.add_row(str(report.page.position(c.start)[0]), c.modality, c.intervention or "—", c.effect,
-                      c.condition or c.body_part or "—", c.condition_status.replace("_", " "))
+        table.add_row(str(report.page.position(c.start)[0]), c.modality, c.condition_status.replace("_", " "), _claim_words(report, c))
     console.print(table)
+
+
+def _claim_words(report: Report, claim: Claim) -> Text:
+    """The claim's words with its parts underlined, cut to a window around them; parts resolved
+    from elsewhere are named after it ("→ this therapy = stem cell therapy")."""
+    located = [(name, p) for name in _PART_STYLE if (p := claim.parts.get(name)) is not None and p.start is not None]
+    lo = min((p.start for _, p in located), default=claim.start)
+    hi = max((p.end or p.start for _, p in located), default=claim.end)
+    start, end = max(claim.start, lo - 40), min(claim.end, hi + 40)
+    raw = report.page.text[start:end]
+    text = Text(("…" if start > claim.start else "") + raw.replace("\n", " ") + ("…" if end < claim.end else ""))
+    shift = 1 if start > claim.start else 0
+    for name, part in located:
+        text.stylize(_PART_STYLE[name], part.start - start + shift, (part.end or part.start) - start + shift)  # type: ignore[operator]
+    elsewhere = [f"{name.replace('_', ' ')}: {p.text} ({p.resolved})" for name in _PART_STYLE
+                 if (p := claim.parts.get(name)) is not None and p.start is None]
+    if claim.intervention_source == "anaphora" and claim.intervention:
+        elsewhere.append(f"= {claim.intervention}")
+    if elsewhere:
+        text.append("  → " + "; ".join(elsewhere), style="dim")
+    return text
 
 
 def _order(f: Finding) -> tuple[int, int, str]:

@@ -6,9 +6,19 @@ import json
 from typing import Any
 
 from checker.scoring import UNJUDGED_BANDS
-from checker.types import Report
+from checker.types import ClaimPart, Report
 
 SCHEMA = "checker.report/1"
+
+
+PART_NAMES = ("intervention", "effect", "condition", "body_part")
+
+
+def part_dict(part: ClaimPart | None) -> dict[str, Any] | None:
+    """A claim part: its words and offsets (null when resolved from outside the sentence)."""
+    if part is None:
+        return None
+    return {"text": part.text, "start": part.start, "end": part.end, "resolved": part.resolved}
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -37,6 +47,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "condition": c.condition, "condition_key": c.condition_key, "condition_status": c.condition_status,
                 "condition_source": c.condition_source, "body_part": c.body_part,
                 "modality": c.modality, "qualifiers": list(c.qualifiers),
+                "parts": {name: part_dict(c.parts.get(name)) for name in PART_NAMES}, "confidence": c.confidence,
             }
             for c in report.claims
         ],
