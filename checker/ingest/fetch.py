@@ -69,7 +69,7 @@ def fetch(
                 response = transport.handle_request(request)  # no httpx.Client: it parses every Location itself
                 try:
                     if response.is_redirect:
-                        current = urljoin(current, response.headers["location"])
+                        current = _join(current, response.headers["location"], original=url)
                         continue
                     return _read(response, url=url, final=current, max_bytes=max_bytes)
                 finally:
@@ -106,8 +106,19 @@ def _read(response: Any, *, url: str, final: str, max_bytes: int) -> Fetched:
     return Fetched(final, decoder.finish(), content_type, _format(content_type, final))
 
 
+def _join(base: str, location: str, *, original: str) -> str:
+    try:
+        return urljoin(base, location)
+    except ValueError as exc:  # e.g. an unclosed [IPv6 address
+        raise InputError(f"invalid URL (redirected to {location}): {exc}", path=original) from None
+
+
 def _check_scheme(url: str, *, original: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        where = "" if url == original else f" (redirected to {url})"
+        raise InputError(f"invalid URL{where}: {exc}", path=original) from None
     if parts.scheme.lower() not in {"http", "https"}:
         where = "" if url == original else f" (redirected to {url})"
         raise InputError(f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}:{where}", path=original)

@@ -30,7 +30,7 @@ def address_refusal(ip: IPAddress) -> str | None:
     IPv4-mapped IPv6 addresses (::ffff:127.0.0.1) are judged as the IPv4 address they carry."""
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped
-    for kind in ("unspecified", "loopback", "link_local", "multicast", "private", "reserved"):
+    for kind in ("unspecified", "loopback", "link_local", "multicast", "reserved", "private"):
         if getattr(ip, f"is_{kind}"):
             return kind.replace("_", "-")
     return None if ip.is_global else "non-public"
@@ -110,6 +110,7 @@ def guarded_transport(backend: httpcore.NetworkBackend) -> Any:
     pool it builds is replaced; tests/test_fetch.py fails loudly if that stops taking effect."""
     import httpx
 
-    transport = httpx.HTTPTransport(trust_env=False)
-    transport._pool = httpcore.ConnectionPool(ssl_context=httpx.create_ssl_context(), network_backend=backend)
+    ssl_context = httpx.create_ssl_context()  # certifi's roots, SSL_CERT_FILE and SSL_CERT_DIR honoured
+    transport = httpx.HTTPTransport(verify=ssl_context, trust_env=False)
+    transport._pool = httpcore.ConnectionPool(ssl_context=ssl_context, network_backend=backend)
     return transport
