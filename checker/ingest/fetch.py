@@ -69,14 +69,15 @@ def fetch(
                 response = transport.handle_request(request)  # no httpx.Client: it parses every Location itself
                 try:
                     if response.is_redirect:
+                        if not response.headers["location"]:
+                            raise InputError(f"redirect without a location (HTTP {response.status_code})", path=url)
                         current = _join(current, response.headers["location"], original=url)
                         continue
                     return _read(response, url=url, final=current, max_bytes=max_bytes)
                 finally:
                     response.close()
     except AddressRefused as exc:
-        where = "" if current == url else f" (redirected to {current})"
-        raise InputError(f"{exc}{where}", path=url) from None
+        raise InputError(f"{exc}{_where(current, url)}", path=url) from None
     except DeadlinePassed:
         raise InputError(f"not fetched within the {deadline:g}-second deadline", path=url) from None
     except httpx.TimeoutException:
@@ -84,8 +85,7 @@ def fetch(
             raise InputError(f"not fetched within the {deadline:g}-second deadline", path=url) from None
         raise InputError(f"no answer within {timeout:g} s", path=url) from None
     except httpx.InvalidURL as exc:
-        where = "" if current == url else f" (redirected to {current})"
-        raise InputError(f"invalid URL{where}: {exc}", path=url) from None
+        raise InputError(f"invalid URL{_where(current, url)}: {exc}", path=url) from None
     except httpx.HTTPError as exc:
         raise InputError(f"could not fetch: {type(exc).__name__}: {exc}", path=url) from None
     raise InputError(f"more than {MAX_REDIRECTS} redirects", path=url)
@@ -117,13 +117,16 @@ def _check_scheme(url: str, *, original: str) -> None:
     try:
         parts = urlsplit(url)
     except ValueError as exc:
-        where = "" if url == original else f" (redirected to {url})"
-        raise InputError(f"invalid URL{where}: {exc}", path=original) from None
+        raise InputError(f"invalid URL{_where(url, original)}: {exc}", path=original) from None
     if parts.scheme.lower() not in {"http", "https"}:
-        where = "" if url == original else f" (redirected to {url})"
-        raise InputError(f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}:{where}", path=original)
+        raise InputError(f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}:{_where(url, original)}",
+                         path=original)
     if not parts.hostname:
         raise InputError("URL has no host", path=original)
+
+
+def _where(url: str, original: str) -> str:
+    return "" if url == original else f" (redirected to {url})"
 
 
 def _format(content_type: str, url: str) -> str:
