@@ -12,6 +12,7 @@ from pathlib import Path
 from checker.claims import extract_cautions, extract_claims, sentence_views
 from checker.engine import DocMatchers, PageContext, RuleSet, evaluate, load_ruleset
 from checker.ingest import DEFAULT_MAX_BYTES, load_page, page_from_text
+from checker.ingest.fetch import DEADLINE_SECONDS
 from checker.language import assessed, detect_language
 from checker.lexicon import Lexicon, load_lexicon
 from checker.model.apply import apply_models, page_level_rules
@@ -31,6 +32,8 @@ class Analyzer:
     ruleset: RuleSet = field(default_factory=load_ruleset)
     lexicon_dir: str = ""
     max_bytes: int = DEFAULT_MAX_BYTES
+    allow_private: bool = False  # URLs: fetch from loopback, private and link-local addresses too
+    fetch_deadline: float = DEADLINE_SECONDS  # URLs: seconds for the whole fetch, redirects included
     use_models: bool = True  # the shipped learned models (checker/models/); False: rules alone
     models: Models | None = None  # explicit models (e.g. just trained); None: as use_models says
     use_syntax: bool = True  # read claims from the shipped parser; False: effect and target co-occur
@@ -66,7 +69,8 @@ class Analyzer:
         )
 
     def check_file(self, path: str | os.PathLike[str], *, format: str | None = None) -> Report:
-        return self.check_page(load_page(path, format=format, max_bytes=self.max_bytes))
+        return self.check_page(load_page(path, format=format, max_bytes=self.max_bytes,
+                                         allow_private=self.allow_private, fetch_deadline=self.fetch_deadline))
 
     def check_text(self, text: str, *, format: str = "text", source: str = "<text>") -> Report:
         return self.check_page(page_from_text(text, format=format, source=source))

@@ -12,6 +12,7 @@ import typer
 from checker.cli.app import app
 from checker.cli.common import DisableOpt, PacksOpt, configured_analyzer
 from checker.errors import CheckerError
+from checker.ingest.fetch import DEADLINE_SECONDS
 from checker.suppress import apply_suppressions
 
 
@@ -39,6 +40,8 @@ def scan(
     claims: Annotated[bool, typer.Option("--claims/--no-claims", help="Show the claims table (text format).")] = True,
     cautions: Annotated[bool, typer.Option("--cautions/--no-cautions", help="Show the cautions table (text format).")] = True,
     max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse inputs larger than this (default 50 MB).")] = 50 * 1024 * 1024,
+    allow_private: Annotated[bool, typer.Option("--allow-private", help="Fetch URLs from loopback, private and link-local addresses too (your own intranet); refused by default.")] = False,
+    fetch_deadline: Annotated[float, typer.Option("--fetch-deadline", min=0.1, help="Seconds allowed for fetching each URL, redirects included.")] = DEADLINE_SECONDS,
     compact: Annotated[bool, typer.Option("--compact", help="One line per finding (text format).")] = False,
 ) -> None:
     """Scan clinic pages (files, '-' for stdin, or http/https URLs) and explain what is wrong with their treatment claims."""
@@ -46,6 +49,7 @@ def scan(
 
     analyzer = configured_analyzer([p for p in paths if "://" not in p], packs, disable)
     analyzer.max_bytes = max_bytes
+    analyzer.allow_private, analyzer.fetch_deadline = allow_private, fetch_deadline
     fmt = None if input_format is InputFormat.auto else input_format.value
     failed = 0
     reports = []

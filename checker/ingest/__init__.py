@@ -9,7 +9,7 @@ from pathlib import Path
 
 from checker.errors import InputError
 from checker.ingest.decode import clean_text, decode_bytes
-from checker.ingest.fetch import fetch as fetch_url, is_url
+from checker.ingest.fetch import DEADLINE_SECONDS, fetch as fetch_url, is_url
 from checker.ingest.html import read_html
 from checker.ingest.markdown import read_markdown
 from checker.ingest.text import read_text
@@ -59,11 +59,15 @@ def read_source(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     return data
 
 
-def load_page(path: str | os.PathLike[str], *, format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> Page:
-    """A page from a file, '-' (stdin) or an http(s) URL."""
+def load_page(
+    path: str | os.PathLike[str], *, format: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES,
+    allow_private: bool = False, fetch_deadline: float = DEADLINE_SECONDS,
+) -> Page:
+    """A page from a file, '-' (stdin) or an http(s) URL (private and loopback addresses refused
+    unless allow_private; the whole fetch within fetch_deadline seconds)."""
     name = os.fspath(path)
     if is_url(name):
-        fetched = fetch_url(name, max_bytes=max_bytes)
+        fetched = fetch_url(name, max_bytes=max_bytes, allow_private=allow_private, deadline=fetch_deadline)
         text, encoding, notes = decode_bytes(fetched.data, source=name)
         return page_from_text(text, source=name, format=format or fetched.format, encoding=encoding, notes=notes)
     data = read_source(name, max_bytes=max_bytes)
