@@ -128,6 +128,15 @@ def test_every_path_the_walk_meets_gets_a_row(odd_folder, tmp_path):
     assert summary["files"] == {"total": 9, "ok": 2, "skipped": 4, "error": 3, "pending": 0}
 
 
+def test_exclude_comes_before_what_a_path_is(tmp_path):
+    (tmp_path / "vendor").mkdir()
+    os.mkfifo(tmp_path / "vendor" / "pipe.txt")
+    (tmp_path / "vendor" / "gone.txt").symlink_to(tmp_path / "missing.txt")
+    found = {Path(i.path).name: (i.skip, i.error) for i in iter_inputs([tmp_path], exclude=["vendor/*"], max_bytes=10)}
+    assert found == {"pipe.txt": ("excluded by --exclude 'vendor/*'", None),
+                     "gone.txt": ("excluded by --exclude 'vendor/*'", None)}
+
+
 def test_a_file_removed_after_listing_is_an_error_row(tmp_path, monkeypatch):
     root = pages(tmp_path / "in", 2)
     real_walk = os.walk

@@ -134,18 +134,20 @@ def _stat_problem(path: str, exc: OSError) -> str:
 
 
 def _entry(path: str, rel: str, *, include: Sequence[str], exclude: Sequence[str], max_bytes: int) -> Input:
-    """One path the walk met, stat'ed (following links) but never opened."""
+    """One path the walk met, stat'ed (following links) but never opened. --exclude comes first."""
+    hit = _matches(exclude, rel)
+    excluded = f"excluded by --exclude {hit!r}" if hit is not None else None
     try:
         st = os.stat(path)
     except OSError as exc:
+        if excluded:
+            return Input(path, -1, excluded)
         reason = _stat_problem(path, exc)
         if exc.errno == errno.ENOENT and not os.path.lexists(path):
             reason = "no such file (removed after the folder was listed)"
         return Input(path, -1, error=reason)
     if not stat.S_ISREG(st.st_mode):
-        hit = _matches(exclude, rel)
-        why = f"excluded by --exclude {hit!r}" if hit is not None else f"not a regular file: {special_kind(st.st_mode)}"
-        return Input(path, -1, why)
+        return Input(path, -1, excluded or f"not a regular file: {special_kind(st.st_mode)}")
     return Input(path, st.st_size, classify(rel, st.st_size, include=include, exclude=exclude, max_bytes=max_bytes))
 
 
