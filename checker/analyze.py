@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 import os
 import re
 from dataclasses import dataclass, field
@@ -10,12 +12,14 @@ from pathlib import Path
 from checker.claims import extract_cautions, extract_claims, sentence_views
 from checker.engine import DocMatchers, PageContext, RuleSet, evaluate, load_ruleset
 from checker.ingest import DEFAULT_MAX_BYTES, load_page, page_from_text
+from checker.language import assessed, detect_language
 from checker.lexicon import Lexicon, load_lexicon
 from checker.model.apply import apply_models, page_level_rules
 from checker.model.store import NO_MODELS, Models, shipped_models
 from checker.nlp.pipeline import annotate, build_nlp
 from checker.nlp.syntax import parse
-from checker.types import Page, Report
+from checker.scoring import NOT_ASSESSED
+from checker.types import Language, Page, Report
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
@@ -40,8 +44,12 @@ class Analyzer:
         if self.models is None:
             self.models = shipped_models() if self.use_models else NO_MODELS
         self.page_rules = page_level_rules(self.ruleset)
+        gc.freeze()  # the pipeline and rules live as long as the process: keep them out of every collection
 
     def check_page(self, page: Page) -> Report:
+        language = detect_language(page.text)
+        if not assessed(language):
+            return not_assessed(page, language, word_count=len(_WORD.findall(page.text)))
         ann = annotate(page, self.nlp, [self.matchers], key_terms=self.key_terms)
         claims = extract_claims(page, ann, self.lexicon, parse if self.use_syntax else None)
         cautions = extract_cautions(page, ann)
@@ -54,6 +62,7 @@ class Analyzer:
             source=page.source, format=page.format, encoding=page.encoding, notes=page.notes,
             word_count=word_count, score=scored.score, band=scored.band, claims=tuple(claims),
             findings=tuple(scored.findings), cautions=tuple(cautions), breakdown=tuple(scored.breakdown), page=page,
+            language=language,
         )
 
     def check_file(self, path: str | os.PathLike[str], *, format: str | None = None) -> Report:
@@ -90,3 +99,12 @@ def check_text(text: str, *, format: str = "text", source: str = "<text>") -> Re
 
 def check_file(path: str | os.PathLike[str], *, format: str | None = None) -> Report:
     return default_analyzer().check_file(path, format=format)
+
+
+def not_assessed(page: Page, language: Language, *, word_count: int) -> Report:
+    """The report on a page checker does not read: no claims, no findings, no score to trust."""
+    note = (f"not assessed: the page is in {language.code!r} (confidence {language.confidence:.2f}); "
+            "checker reads English pages only")
+    return Report(source=page.source, format=page.format, encoding=page.encoding, notes=(*page.notes, note),
+                  word_count=word_count, score=0, band=NOT_ASSESSED, claims=(), findings=(), cautions=(), breakdown=(),
+                  page=page, language=language)

@@ -22,7 +22,7 @@ from typing import Any
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.structure import Reading, read
-from checker.types import Caution, Claim, Mention, Modality, Page, Qualifier, Sentence
+from checker.types import NOT_MADE, Caution, Claim, Mention, Modality, Page, Qualifier, Sentence
 
 Parse = Callable[[Sequence[str]], list[Any]]  # sentence texts -> parsed spaCy Docs
 MAX_PARSE_CHARS = 1500  # longer sentences keep the co-occurrence reading
@@ -109,7 +109,8 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
         effects = view.of("EFFECT")
         # with a parser, a sentence naming a treatment and a target is read too: its effect may
         # be an inflection no term lists ("fought", "rebuilt"), found by lemma below
-        if not effects and (parse is None or not (view.of("INTERVENTION") or view.of("ANAPHOR"))):
+        if not effects and (parse is None or not (view.of("INTERVENTION") or view.of("ANAPHOR"))
+                            or not _may_hold_effect_verb(page.text, view.sentence, lexicon)):
             continue
         targets, condition_source = _targets(i, view, views, section_of, lexicon)
         if targets:
@@ -203,6 +204,16 @@ def inside_quotes(text: str, sentence_start: int, offset: int) -> bool:
         elif ch in "”»" or (ch == "’" and (i + 1 >= len(text) or not text[i + 1].isalnum()) and depth):
             depth = 0
     return depth > 0
+
+
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _may_hold_effect_verb(text: str, sentence: Sentence, lexicon: Lexicon) -> bool:
+    """Whether a sentence without an effect term holds a form of an effect verb, so that parsing
+    it may find one by lemma: most such sentences do not, and parsing is the scan's largest cost."""
+    forms = lexicon.effect_verb_forms
+    return any(w.lower() in forms for w in _WORD.findall(text, sentence.start, min(sentence.end, sentence.start + MAX_PARSE_CHARS)))
 
 
 def _effects_by_lemma(doc: Any, base: int, lexicon: Lexicon) -> list[Mention]:
@@ -382,3 +393,10 @@ def extract_cautions(page: Page, ann: Annotations) -> list[Caution]:
             seen.add(m.key)
             out.append(Caution(m.key, m.text, m.start, m.end, page.text[view.sentence.start : view.sentence.end]))
     return out
+
+
+def unproven_claims(claims: Sequence[Claim]) -> list[Claim]:
+    """The claims a page makes (not denied, asked, offered, supposed or attributed) about a named
+    treatment for a use that is not approved or established: what the disclosure rules count
+    (their default `claim_status`), and what the reports count beside the claims."""
+    return [c for c in claims if c.modality not in NOT_MADE and c.intervention and c.condition_status != "approved"]

@@ -55,30 +55,44 @@ class Scored:
     breakdown: list[ScoreItem]
 
 
+NO_CLAIMS = "no-claims"  # the page makes no treatment claim and has no finding: nothing was judged
+NOT_ASSESSED = "not-assessed"  # the page was not read (e.g. not in English)
+UNJUDGED_BANDS = frozenset({NO_CLAIMS, NOT_ASSESSED})
+
+
 def score_page(findings: list[Finding], cautions: list[Caution], *, weights_of: dict[str, float] | None = None,
-               weights: Weights | None = None) -> Scored:
+               weights: Weights | None = None, claims_made: bool = True) -> Scored:
+    """The score, each finding's contribution and the breakdown. The parts add up: base + every
+    contribution = score (to the shown rounding). Where penalties would take the page below 0 (or
+    credits above 100), each one is scaled by the same factor, so every finding keeps its share of
+    the points the page actually lost and none shows 0."""
     w = weights or load_weights()
     rule_weight = weights_of or {}
     seen: Counter[str] = Counter()
-    scored: list[Finding] = []
-    items = [ScoreItem("base", "starting score", w.base)]
-    total = w.base
-    for f in findings:
+    penalties: list[tuple[int, float]] = []  # (index into findings, raw points)
+    for i, f in enumerate(findings):
         if f.suppressed:
-            scored.append(f)
             continue
-        points = w.severity_points[f.severity] * f.confidence * rule_weight.get(f.rule, 1.0) * (w.repeat_decay ** seen[f.rule])
+        penalties.append((i, w.severity_points[f.severity] * f.confidence * rule_weight.get(f.rule, 1.0) * (w.repeat_decay ** seen[f.rule])))
         seen[f.rule] += 1
-        total -= points
-        items.append(ScoreItem("finding", f"{f.rule} {f.name}", -round(points, 2)))
-        scored.append(replace(f, explanation=replace(f.explanation, contribution=-round(points, 2))))
-    for category in sorted({c.category for c in cautions}):
-        credit = w.caution_credit.get(category, 0.0)
-        if credit:
-            total += credit
-            items.append(ScoreItem("caution", f"gives a {category} caution", credit))
-    score = int(round(min(100.0, max(0.0, total))))
-    return Scored(score, band_for(score, w), scored, items)
+    credits = [(category, w.caution_credit.get(category, 0.0)) for category in sorted({c.category for c in cautions})]
+    credits = [(category, credit) for category, credit in credits if credit]
+    lost, gained = sum(p for _, p in penalties), sum(c for _, c in credits)
+    raw = w.base - lost + gained
+    lost_scale = gain_scale = 1.0
+    if raw < 0 and lost:  # the floor: the page lost base + credits, shared among its findings
+        lost_scale = (w.base + gained) / lost
+    elif raw > 100 and gained:  # the ceiling: credits count only up to 100
+        gain_scale = max(0.0, 100 - w.base + lost) / gained
+    contribution = {i: -round(p * lost_scale, 2) for i, p in penalties}
+    scored = [f if i not in contribution else replace(f, explanation=replace(f.explanation, contribution=contribution[i]))
+              for i, f in enumerate(findings)]
+    items = [ScoreItem("base", "starting score", w.base)]
+    items += [ScoreItem("finding", f"{findings[i].rule} {findings[i].name}", contribution[i]) for i, _ in penalties]
+    items += [ScoreItem("caution", f"gives a {category} caution", round(credit * gain_scale, 2)) for category, credit in credits]
+    score = int(round(min(100.0, max(0.0, raw))))
+    band = NO_CLAIMS if not claims_made and not penalties else band_for(score, w)
+    return Scored(score, band, scored, items)
 
 
 def rescore(report: Report, findings: list[Finding], *, weights_of: dict[str, float] | None = None) -> Scored:
@@ -94,4 +108,6 @@ def rescore(report: Report, findings: list[Finding], *, weights_of: dict[str, fl
             lexicon_claims = [c for c in report.claims if c.effect_class != "model"]
             score, scored, items = document.score(findings, lexicon_claims, list(report.cautions), model_claims=model_claims)
             return Scored(score, band_for(score), scored, items)
-    return score_page(findings, list(report.cautions), weights_of=weights_of)
+    if report.band == NOT_ASSESSED:
+        return Scored(report.score, report.band, findings, list(report.breakdown))
+    return score_page(findings, list(report.cautions), weights_of=weights_of, claims_made=bool(report.claims))

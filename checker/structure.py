@@ -65,7 +65,9 @@ class Reading:
 
 
 def token_span(doc: Doc, span: Span) -> list[Token]:
-    return [t for t in doc if t.idx < span[1] and t.idx + len(t) > span[0]]
+    """The tokens that overlap a character span."""
+    found = doc.char_span(span[0], span[1], alignment_mode="expand")
+    return list(found) if found is not None else []
 
 
 def head_of(tokens: Sequence[Token]) -> Token:

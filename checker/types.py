@@ -9,6 +9,7 @@ from typing import Literal
 Severity = Literal["high", "medium", "low"]
 Modality = Literal["asserted", "hedged", "negated", "hypothetical", "reported", "attributed", "question", "offer"]
 Region = Literal["main", "chrome"]
+Scope = Literal["page", "sentence"]  # a finding about the whole page (e.g. a disclosure it never makes) or about its words
 
 SEVERITIES: tuple[Severity, ...] = ("high", "medium", "low")
 MODALITIES: tuple[Modality, ...] = ("asserted", "hedged", "negated", "hypothetical", "reported", "attributed", "question", "offer")
@@ -201,6 +202,7 @@ class Finding:
     references: tuple[str, ...] = ()
     suppressed: bool = False
     evasion: bool = False
+    scope: Scope = "sentence"  # page: no span (start = end = 0), shown apart, never highlighted
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,6 +212,18 @@ class ScoreItem:
     kind: str  # finding | caution | base
     label: str
     points: float
+
+
+@dataclass(frozen=True, slots=True)
+class Language:
+    """The language a page was found to be in (checker.language)."""
+
+    code: str  # ISO 639-1 ("en", "es"), or "und" when there is too little text to tell
+    confidence: float  # 0-1
+    method: str  # function-words | identifier | too-short
+
+
+ENGLISH = Language("en", 1.0, "function-words")
 
 
 @dataclass(frozen=True, slots=True)
@@ -226,3 +240,4 @@ class Report:
     cautions: tuple[Caution, ...]
     breakdown: tuple[ScoreItem, ...]
     page: Page = field(repr=False, compare=False)
+    language: Language = ENGLISH

@@ -41,3 +41,26 @@ def seed_path(prefix: str) -> Path:
     if not found:
         pytest.skip(f"seed {prefix} is not present")
     return found[0]
+
+
+@pytest.fixture
+def cli_runner(monkeypatch, capsys):
+    """Run `checker ARGS` in this process: (exit code, stdout, stderr), with no traceback."""
+    import sys
+
+    from checker.cli import main
+
+    def run(*args: str) -> tuple[int, str, str]:
+        monkeypatch.setattr(sys, "argv", ["checker", *args])
+        monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+        monkeypatch.setenv("COLUMNS", "200")
+        code: int | str | None = 0
+        try:
+            main()
+        except SystemExit as exc:
+            code = exc.code
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err, err
+        return (code if isinstance(code, int) else (0 if code is None else 2)), out, err
+
+    return run

@@ -76,14 +76,33 @@ def test_fail_on_threshold(cli, tmp_path):
 
 
 def test_min_score(cli, tmp_path):
-    write(tmp_path, "clean.txt", CLEAN)
-    code, out, _ = cli("ci", "clean.txt", "--format", "json")
+    write(tmp_path, "hype.txt", HYPE)  # a medium finding: judged, yet not blocking at the default fail-on
+    code, out, _ = cli("ci", "hype.txt", "--format", "json")
     score = json.loads(out)["pages"][0]["score"]
-    assert code == 0
-    assert cli("ci", "clean.txt", "--min-score", str(score))[0] == 0
-    code, out, _ = cli("ci", "clean.txt", "--min-score", str(score + 1), "--format", "text")
+    assert code == 0 and isinstance(score, int)
+    assert cli("ci", "hype.txt", "--min-score", str(score))[0] == 0
+    code, out, _ = cli("ci", "hype.txt", "--min-score", str(score + 1), "--format", "text")
     assert code == 1
-    assert f"clean.txt:1:1: high CHK002 page score {score}/100" in out
+    assert f"hype.txt:1:1: high CHK002 page score {score}/100" in out
+
+
+def test_page_without_claims_passes_any_min_score(cli, tmp_path):
+    """A page that makes no treatment claim has nothing to judge: band no-claims, no score, and it
+    passes the gate whatever --min-score asks."""
+    write(tmp_path, "clean.txt", CLEAN)
+    code, out, _ = cli("ci", "clean.txt", "--min-score", "100", "--format", "json")
+    page = json.loads(out)["pages"][0]
+    assert code == 0 and page["band"] == "no-claims" and page["score"] is None and not page["under_min_score"]
+
+
+def test_not_english_page_passes_unless_asked_to_fail(cli, tmp_path):
+    write(tmp_path, "es.txt", "Las células madre curan la artritis y la esclerosis múltiple sin ningún riesgo. "
+                              "Llame hoy para reservar su cita en nuestra clínica de la ciudad.\n")
+    code, out, _ = cli("ci", "es.txt", "--min-score", "90", "--format", "json")
+    page = json.loads(out)["pages"][0]
+    assert code == 0 and page["band"] == "not-assessed" and page["language"]["code"] == "es"
+    code, out, _ = cli("ci", "es.txt", "--fail-not-assessed", "--format", "text")
+    assert code == 1 and "not assessed (language es)" in out
 
 
 def test_exit_zero_reports_but_passes(cli, tmp_path):

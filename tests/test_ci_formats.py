@@ -34,7 +34,7 @@ def test_github_escaping():
 
 def test_github_annotations(cli, tmp_path):
     write(tmp_path, "x,y.md", "# Offer\n\n" + SAFE + HYPE)
-    write(tmp_path, "ok.txt", "# checker-disable-next-line UNR001\n" + SAFE)
+    write(tmp_path, "ok.txt", "# checker-disable-next-line UNR001\n" + SAFE + HYPE)
     code, out, _ = cli("ci", ".", "--format", "github", "--min-score", "95")
     lines = out.splitlines()
     assert code == 1

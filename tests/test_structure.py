@@ -202,3 +202,24 @@ def test_a_condition_named_in_the_subject_of_the_effect_clause_is_linked():
                   ("showed", "VERB", 3, "ROOT", "show"), ("improvement", "NOUN", 3, "obj", "improvement"), (".", "PUNCT", 3, "punct", ".")])
     r = read(doc, span(doc, "improvement"), span(doc, "lupus"))
     assert r.linked and r.asserted
+
+
+def test_sentence_without_effect_form_is_not_parsed():
+    """A sentence naming a treatment and a condition but no form of an effect verb cannot yield a
+    claim by lemma, so it is never handed to the parser (parsing is the scan's largest cost)."""
+    from checker.analyze import Analyzer
+    from checker.claims import extract_claims
+    from checker.ingest import page_from_text
+    from checker.nlp.pipeline import annotate
+
+    seen: list[str] = []
+
+    def spy(texts):  # records what would be parsed; parses nothing
+        seen.extend(texts)
+        return [None] * len(texts)
+
+    analyzer = Analyzer()
+    page = page_from_text("Stem cell therapy and arthritis were the topics of the talk.\n\nOur stem cells fought arthritis.", format="text")
+    ann = annotate(page, analyzer.nlp, [analyzer.matchers], key_terms=analyzer.key_terms)
+    extract_claims(page, ann, analyzer.lexicon, parse=spy)
+    assert seen == ["Our stem cells fought arthritis."]

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from checker.ci.suppress import apply_suppressions, parse_directives
+from checker.suppress import apply_suppressions, parse_directives
 from checker.ingest import page_from_text
 from checker.scoring import score_page
 from tests.test_ci import CLEAN, SAFE, cli, write  # noqa: F401  (cli is a fixture)
@@ -140,7 +140,7 @@ def test_disable_without_enable_covers_page_level_findings(analyzer, fmt):
 
 def test_unused_suppressions_block_only_under_fail_on_low(analyzer):
     from checker.ci.gate import PageResult
-    from checker.ci.suppress import UnusedSuppression
+    from checker.suppress import UnusedSuppression
 
     unused = (UnusedSuppression(2, 1, "disable-next-line", "UNR001", "checker-disable-next-line UNR001"),)
     report = analyzer.check_text(CLEAN)

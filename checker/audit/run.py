@@ -252,9 +252,9 @@ def build_outputs(journal_path: Path, index: JournalIndex, out: Path, *, packs: 
 
 def _summary_builder(packs: Sequence[str]):  # type: ignore[no-untyped-def]
     from checker.audit.summary import SummaryBuilder
-    from checker.scoring import load_weights
+    from checker.scoring import NO_CLAIMS, load_weights
 
-    bands = [b.band for b in sorted(load_weights().bands, key=lambda b: -b.min)]
+    bands = [b.band for b in sorted(load_weights().bands, key=lambda b: -b.min)] + [NO_CLAIMS]  # counted apart
     return SummaryBuilder(packs=packs, bands=bands)
 
 

@@ -39,7 +39,8 @@ class SummaryBuilder:
         if page["status"] != "ok":
             return
         self.band[page["band"]] += 1
-        self.scores.append(page["score"])
+        if page["score"] is not None:  # a page with no claims is counted apart (its band), not scored
+            self.scores.append(page["score"])
         self.words += page["words"]
         rules_here: set[str] = set()
         packs_here: set[str] = set()

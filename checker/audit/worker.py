@@ -24,6 +24,8 @@ from typing import Any
 import orjson
 
 from checker.errors import CheckerError
+from checker.scoring import NOT_ASSESSED, UNJUDGED_BANDS
+from checker.suppress import apply_suppressions
 
 TEXT_CAP = 200_000  # characters of page text kept for the report's page view
 DEFAULT_PAGE_TIMEOUT = 60.0  # seconds per page
@@ -170,7 +172,7 @@ def _check_one(analyzer, path: str, data: bytes | str | None, max_bytes: int) ->
             return status_record(path, "error", data, size=-1)
         text, encoding, notes = decode_bytes(data, source=path)
         page = page_from_text(text, source=path, format=detect_format(path, text), encoding=encoding, notes=notes)
-        report = analyzer.check_page(page)
+        report = apply_suppressions(analyzer.check_page(page), weights_of=analyzer.rule_weights).report
     except CheckerError as exc:
         return status_record(path, "error", str(exc), size=len(data) if isinstance(data, bytes) else -1)
     except Exception as exc:  # noqa: BLE001  a page must never abort the audit
@@ -178,6 +180,10 @@ def _check_one(analyzer, path: str, data: bytes | str | None, max_bytes: int) ->
                              size=len(data) if isinstance(data, bytes) else -1)
     if report.word_count == 0:
         record = status_record(path, "skipped", "no readable text in the file", size=len(data))
+        record["page"].update(format=report.format, encoding=report.encoding, notes="; ".join(report.notes))
+        return record
+    if report.band == NOT_ASSESSED:
+        record = status_record(path, "skipped", f"not assessed: the page is in {report.language.code!r}", size=len(data))
         record["page"].update(format=report.format, encoding=report.encoding, notes="; ".join(report.notes))
         return record
     return report_record(report, size=len(data), rules=rule_texts(analyzer.ruleset))
@@ -205,7 +211,7 @@ def report_record(report, *, size: int, rules: dict[str, dict[str, str]]) -> Rec
     row = {
         "path": report.source, "status": "ok", "reason": "", "bytes": size,
         "format": report.format, "encoding": report.encoding, "title": page.title or "",
-        "words": report.word_count, "score": report.score, "band": report.band,
+        "words": report.word_count, "score": None if report.band in UNJUDGED_BANDS else report.score, "band": report.band,
         "findings": len(live), "suppressed": len(report.findings) - len(live),
         "high": per_severity["high"], "medium": per_severity["medium"], "low": per_severity["low"],
         "claims": len(report.claims), "cautions": len(report.cautions),
@@ -219,7 +225,7 @@ def report_record(report, *, size: int, rules: dict[str, dict[str, str]]) -> Rec
             "rule": f.rule, "name": f.name, "pack": f.pack, "severity": f.severity, "confidence": f.confidence,
             "message": f.message, "start": f.start, "end": f.end, "line": line, "column": column, "match": f.match,
             "contribution": f.explanation.contribution, "modifiers": list(f.explanation.modifiers),
-            "suppressed": f.suppressed,
+            "suppressed": f.suppressed, "scope": f.scope,
         }
         known = rules.get(f.rule, {})
         if known.get("why") != f.explanation.why:

@@ -14,9 +14,10 @@ from pathlib import Path
 from checker.ci.baseline import Entry, build_entries, fingerprint, load_baseline
 from checker.ci.changed import changed_files
 from checker.ci.files import Skipped, Target, collect_files
-from checker.ci.suppress import UnusedSuppression, apply_suppressions
+from checker.suppress import UnusedSuppression, apply_suppressions
 from checker.config import ConfigResolver, Settings, load_rules
 from checker.errors import CheckerError
+from checker.scoring import NOT_ASSESSED, UNJUDGED_BANDS
 from checker.types import Finding, Report, Severity, severity_rank
 
 # Pseudo-rules: what the gate itself reports, in every output format.
@@ -38,6 +39,7 @@ class CiOptions:
     baseline: Path | None = None
     changed_since: str | None = None
     report_unused_suppressions: bool = False
+    fail_not_assessed: bool = False  # a page checker cannot read (not English) fails instead of passing
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,8 @@ class PageResult:
 
     @property
     def score_message(self) -> str:
+        if self.report.band == NOT_ASSESSED:
+            return f"page is not assessed (language {self.report.language.code}) and --fail-not-assessed is set"
         return f"page score {self.report.score}/100 ({self.report.band}) is under min-score {self.min_score}"
 
 
@@ -192,7 +196,8 @@ def run_ci(paths: list[str], options: CiOptions, *, cwd: Path | None = None) -> 
             errors.append(FileError(target.display, exc.detail))
             continue
         report = analyzer.check_page(replace(page, source=target.display))
-        pages.append(_gate_page(target, report, analyzer.rule_weights, remaining, options.report_unused_suppressions))
+        pages.append(_gate_page(target, report, analyzer.rule_weights, remaining, options.report_unused_suppressions,
+                                options.fail_not_assessed))
     fail_ons = {t.settings.fail_on for t in targets}
     min_scores = {t.settings.min_score for t in targets}
     return CiResult(
@@ -204,7 +209,7 @@ def run_ci(paths: list[str], options: CiOptions, *, cwd: Path | None = None) -> 
 
 
 def _gate_page(target: Target, report: Report, weights: dict[str, float], remaining: Counter[str] | None,
-               report_unused: bool) -> PageResult:
+               report_unused: bool, fail_not_assessed: bool = False) -> PageResult:
     suppressed = apply_suppressions(report, weights_of=weights)
     report = suppressed.report
     threshold = severity_rank(target.settings.fail_on)
@@ -218,7 +223,10 @@ def _gate_page(target: Target, report: Report, weights: dict[str, float], remain
         blocking = not f.suppressed and not baselined and severity_rank(f.severity) >= threshold
         checked.append(CheckedFinding(f, fp, *_positions(report, f), baselined=baselined, blocking=blocking))
     min_score = target.settings.min_score
-    under = min_score is not None and report.score < min_score
+    # a page with nothing to judge (no claims, or not in English) is never under a score
+    under = min_score is not None and report.band not in UNJUDGED_BANDS and report.score < min_score
+    if report.band == NOT_ASSESSED and fail_not_assessed:
+        under = True
     if under and remaining is not None:  # with a baseline, only a page with something new fails on score
         under = any(c.status == "new" for c in checked)
     return PageResult(

@@ -66,6 +66,7 @@ def ci(
     write_baseline: Annotated[Path | None, typer.Option("--write-baseline", help="Record every current unsuppressed finding in this baseline file and exit 0.")] = None,
     changed_since: Annotated[str | None, typer.Option("--changed-since", metavar="REV", help="Only check files changed since this git revision (committed, staged, unstaged or untracked).")] = None,
     report_unused_suppressions: Annotated[bool, typer.Option("--report-unused-suppressions", help="Report suppression comments that suppressed nothing (as CHK001 unused-suppression, severity low).")] = False,
+    fail_not_assessed: Annotated[bool, typer.Option("--fail-not-assessed", help="Fail a page checker does not read (not in English) instead of passing it.")] = False,
 ) -> None:
     """Gate content in CI: exit 1 when a page has a new finding at or above --fail-on (or scores under --min-score)."""
     from checker.ci import CiOptions, run_ci
@@ -80,6 +81,7 @@ def ci(
         min_score=min_score, packs=tuple(packs or ()), disable=tuple(disable or ()),
         severity=parse_severity(severity), config=config, isolated=isolated,  # type: ignore[arg-type]
         baseline=baseline, changed_since=changed_since, report_unused_suppressions=report_unused_suppressions,
+        fail_not_assessed=fail_not_assessed,
     )
     result = run_ci(paths, options)
     for err in result.errors:

@@ -12,6 +12,7 @@ import typer
 from checker.cli.app import app
 from checker.cli.common import DisableOpt, PacksOpt, configured_analyzer
 from checker.errors import CheckerError
+from checker.suppress import apply_suppressions
 
 
 class ScanFormat(str, Enum):
@@ -37,6 +38,7 @@ def scan(
     claims: Annotated[bool, typer.Option("--claims/--no-claims", help="Show the claims table (text format).")] = True,
     cautions: Annotated[bool, typer.Option("--cautions/--no-cautions", help="Show the cautions table (text format).")] = True,
     max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse inputs larger than this (default 50 MB).")] = 50 * 1024 * 1024,
+    compact: Annotated[bool, typer.Option("--compact", help="One line per finding (text format).")] = False,
 ) -> None:
     """Scan clinic pages (files, '-' for stdin, or http/https URLs) and explain what is wrong with their treatment claims."""
     from checker.report.json import to_dict
@@ -57,13 +59,18 @@ def scan(
         except CheckerError as exc:
             failed += 1
             typer.echo(f"checker: error: {exc}", err=True)
+            error = {"schema": "checker.report/1", "source": path, "error": exc.detail}
             if format is ScanFormat.jsonl:
-                typer.echo(json.dumps({"schema": "checker.report/1", "source": path, "error": exc.detail}))
+                typer.echo(json.dumps(error, ensure_ascii=False))
+            elif format is ScanFormat.json:
+                reports.append(error)  # every input keeps its place in the list
             continue
+        # inline suppression comments count here as in `ci` and `audit`: one file, one score
+        report = apply_suppressions(report, weights_of=analyzer.rule_weights).report
         if format is ScanFormat.text:
             from checker.report.console import render
 
-            render(report, console, show_claims=claims, show_cautions=cautions)  # type: ignore[arg-type]
+            render(report, console, show_claims=claims, show_cautions=cautions, compact=compact)  # type: ignore[arg-type]
         elif format is ScanFormat.jsonl:
             typer.echo(json.dumps(to_dict(report), ensure_ascii=False))
         else:

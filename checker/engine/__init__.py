@@ -8,9 +8,11 @@ from dataclasses import replace
 
 from checker.engine.kinds import EVALUATORS, Hit, PageContext
 from checker.engine.loader import DocMatchers, Rule, RuleSet, load_ruleset
-from checker.types import Explanation, Finding
+from checker.types import Explanation, Finding, Scope
 
-__all__ = ["evaluate", "PageContext", "RuleSet", "Rule", "DocMatchers", "load_ruleset"]
+__all__ = ["evaluate", "PageContext", "RuleSet", "Rule", "DocMatchers", "load_ruleset", "rule_scope", "page_scope_rules"]
+
+PAGE_SCOPE_KINDS = frozenset({"absence", "metric"})
 
 log = logging.getLogger(__name__)
 
@@ -20,12 +22,25 @@ class _Fields(defaultdict[str, str]):
         return "{" + key + "}"
 
 
+def rule_scope(rule: Rule) -> Scope:
+    """Whether a rule judges the whole page (a disclosure it never makes, a density over the
+    page, a condition over the whole document) or the words it matched."""
+    within = getattr(rule.match, "within", None)
+    return "page" if rule.kind in PAGE_SCOPE_KINDS or (rule.kind == "conditional" and within == "document") else "sentence"
+
+
+def page_scope_rules(ruleset: RuleSet) -> frozenset[str]:
+    return frozenset(rule.id for rule in ruleset.rules if rule_scope(rule) == "page")
+
+
 def _finding(rule: Rule, hit: Hit) -> Finding:
     fields = _Fields(str, {"match": hit.match, **hit.fields})
     try:
         message = rule.message.format_map(fields)
     except (ValueError, IndexError):
         message = rule.message
+    scope = rule_scope(rule)
+    on_page = scope == "page"  # a page-level judgement points at no sentence
     return Finding(
         rule=rule.id,
         name=rule.name,
@@ -33,11 +48,12 @@ def _finding(rule: Rule, hit: Hit) -> Finding:
         severity=hit.severity or rule.severity,
         confidence=rule.confidence,
         message=message,
-        start=hit.start,
-        end=hit.end,
-        match=hit.match,
+        start=0 if on_page else hit.start,
+        end=0 if on_page else hit.end,
+        match="" if on_page else hit.match,
         explanation=Explanation(why=rule.why, modifiers=hit.modifiers, contribution=0.0, source=rule.references[0]),
         references=rule.references,
+        scope=scope,
     )
 
 

@@ -15,18 +15,12 @@ from checker.model.store import Models
 from checker.scoring import Scored, band_for, score_page
 from checker.types import Claim, Finding, ScoreItem
 
-PAGE_LEVEL_KINDS = {"absence", "metric"}
-
 
 def page_level_rules(ruleset: Any) -> frozenset[str]:
-    """Ids of rules whose findings judge the whole page (absence, metric, and conditional rules
-    over the whole document): they point at an anchor sentence, not at a problem in it."""
-    out = set()
-    for rule in ruleset.rules:
-        within = getattr(rule.match, "within", None)
-        if rule.kind in PAGE_LEVEL_KINDS or (rule.kind == "conditional" and within == "document"):
-            out.add(rule.id)
-    return frozenset(out)
+    """Ids of rules whose findings judge the whole page (see checker.engine.rule_scope)."""
+    from checker.engine import page_scope_rules
+
+    return page_scope_rules(ruleset)
 
 
 def apply_models(models: Models, ctx: Any, findings: Sequence[Finding], *, page_rules: frozenset[str],
@@ -43,7 +37,7 @@ def apply_models(models: Models, ctx: Any, findings: Sequence[Finding], *, page_
         score, scored, items = document.score(out, claims, ctx.cautions, model_claims=len(extra))
         result = Scored(score, band_for(score), scored, items)
     else:
-        result = score_page(out, ctx.cautions, weights_of=rule_weights)
+        result = score_page(out, ctx.cautions, weights_of=rule_weights, claims_made=bool(claims or extra))
         if document is not None:  # a page shorter than any the model learnt from: it would only extrapolate
             note = (f"rule-based score: the page has {len(ctx.views)} sentence(s); the document model was fitted on "
                     f"pages of {document.min_sentences} or more")

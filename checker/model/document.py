@@ -1,11 +1,12 @@
 """The document model: a calibrated logistic regression from a page's findings, claims and
 cautions to the probability that the page is credible; the score is 100 x that probability.
 
-Contributions. A logistic model does not split a score into additive points, so each finding's
-`explanation.contribution` is its leave-one-out effect at this page's score: the score the page
-would get without that one finding, minus the score it gets (negative: the finding lowered it).
-Score-breakdown items are computed the same way, for each finding, for each caution category
-the page gives, and for the page's claims as a group. They do not add up to the score exactly.
+Contributions add up. The model's log-odds are a sum of one term per feature; each feature's
+term is split among the items that make it (a finding's rule, pack and severity counts; the
+claims; a caution category), equally among identical findings. Each item's log-odds share is
+then mapped to points by the sigmoid's secant between the empty page and this page:
+points = share x (score - base score) / (logit - base logit). So base + every item = the score,
+exactly, saturated pages included, and an item's sign is its effect's sign.
 """
 
 from __future__ import annotations
@@ -14,8 +15,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.model.features import DocumentCounts, document_counts
-from checker.model.linear import LinearModel
+from checker.model.features import DocumentCounts, document_counts, finding_keys
+from checker.model.linear import LinearModel, sigmoid
 from checker.types import Caution, Claim, Finding, ScoreItem
 
 FORMAT = "checker.document-model/1"
@@ -41,32 +42,36 @@ class DocumentModel:
 
     def score(self, findings: Sequence[Finding], claims: Sequence[Claim], cautions: Sequence[Caution],
               *, model_claims: int = 0) -> tuple[int, list[Finding], list[ScoreItem]]:
-        """(score 0-100, findings with their contribution, breakdown). The page is counted once;
-        each leave-one-out score changes only the counts the left-out item adds to."""
-        def points(counts: DocumentCounts) -> float:
-            return 100.0 * self.model.proba(counts.features())
-
+        """(score 0-100, findings with their contribution, breakdown that adds up to the score)."""
         counts = self._counts(findings, claims, cautions, model_claims)
-        total = points(counts)
+        x = counts.features()
+        m = self.model
+        term = {k: m.scale * m.weight_of.get(k, 0.0) * v for k, v in x.items() if k != "bias"}  # log-odds per feature
+        base_logit = m.scale * (m.intercept + m.weight_of.get("bias", 0.0)) + m.shift
+        logit = base_logit + sum(term.values())
+        base, total = 100.0 * sigmoid(base_logit), 100.0 * sigmoid(logit)
+        slope = (total - base) / (logit - base_logit) if abs(logit - base_logit) > 1e-12 else total * (1 - total / 100.0)
+
+        def share(keys: Sequence[str]) -> float:  # an item's share of its features' log-odds
+            return sum(term.get(k, 0.0) / counts.findings[k] for k in keys if counts.findings.get(k))
+
         scored: list[Finding] = []
-        items = [ScoreItem("base", BASE_LABEL, round(points(self._counts([], [], [], 0)), 2))]
-        same: dict[tuple[str, str, str], float] = {}  # findings alike in every feature share their effect
+        items = [ScoreItem("base", BASE_LABEL, round(base, 2))]
         for f in findings:
             if f.suppressed:
                 scored.append(f)
                 continue
-            key = (f.rule, f.pack, f.severity)
-            if key not in same:
-                same[key] = round(total - points(counts.without_finding(f)), 2)
-            delta = same[key]
+            keys = finding_keys(f, self.page_rules)
+            flag = term.get("model:flagged", 0.0) / counts.model_flags if f.rule.startswith("MDL") and counts.model_flags else 0.0
+            delta = round(slope * (share(keys) + flag), 2)
             scored.append(replace(f, explanation=replace(f.explanation, contribution=delta)))
             items.append(ScoreItem("finding", f"{f.rule} {f.name}", delta))
+        claim_terms = sum(v for k, v in term.items() if k.startswith("claims") or k == "model:claims")
         if claims or model_claims:
             items.append(ScoreItem("model", f"{len(claims) + model_claims} claim(s) by modality and approval status",
-                                   round(total - points(counts.without_claims()), 2)))
-        for category in sorted({c.category for c in cautions}):
-            delta = round(total - points(counts.without_caution(category)), 2)
-            items.append(ScoreItem("caution", f"gives a {category} caution", delta))
+                                   round(slope * claim_terms, 2)))
+        for category in sorted(set(counts.cautions)):
+            items.append(ScoreItem("caution", f"gives a {category} caution", round(slope * term.get(f"caution:{category}", 0.0), 2)))
         return int(round(min(100.0, max(0.0, total)))), scored, items
 
 

@@ -313,7 +313,7 @@ class DocumentCounts:
     def without_finding(self, finding: Finding) -> DocumentCounts:
         """As if the (live) finding were not there."""
         counts = self.findings.copy()
-        for key in _finding_keys(finding, self.page_rules):
+        for key in finding_keys(finding, self.page_rules):
             counts[key] -= 1
         flags = self.model_flags - (1 if finding.rule.startswith("MDL") else 0)
         return DocumentCounts(counts, self.claims, self.cautions, self.model_claims, flags, self.page_rules)
@@ -326,7 +326,7 @@ class DocumentCounts:
                               self.model_claims, self.model_flags, self.page_rules)
 
 
-def _finding_keys(fd: Finding, page_rules: frozenset[str]) -> tuple[str, ...]:
+def finding_keys(fd: Finding, page_rules: frozenset[str]) -> tuple[str, ...]:
     if fd.rule in page_rules:
         return (f"rule:{fd.rule}", f"pack:{fd.pack}")
     return (f"rule:{fd.rule}", f"pack:{fd.pack}", f"sev:{fd.severity}")
@@ -344,7 +344,7 @@ def document_counts(
     found: Counter[str] = Counter()
     for fd in findings:
         if not fd.suppressed:
-            found.update(_finding_keys(fd, page_rules))
+            found.update(finding_keys(fd, page_rules))
     claimed: Counter[str] = Counter()
     for c in claims:
         claimed[f"claims:{c.modality}"] += 1

@@ -9,8 +9,9 @@ predicted UPOS through lemminflect (measured against the trained alternatives in
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from spacy.language import Language
@@ -30,7 +31,9 @@ def load_parser(path: str = "") -> Language:
     where = Path(path) if path else SYNTAX_DIR
     if not (where / "config.cfg").is_file():
         raise ModelError(f"[E101] the trained parser is missing from this installation ({where})")
-    return spacy.load(where)
+    nlp = spacy.load(where)
+    gc.freeze()  # the weights live as long as the process: keep them out of every collection
+    return nlp
 
 
 def parse(texts: Sequence[str], path: str = "") -> list[Doc]:
@@ -46,13 +49,21 @@ def parse(texts: Sequence[str], path: str = "") -> list[Doc]:
 
 def lemmatize(doc: Doc) -> Doc:
     """Lemmas from the predicted UPOS: lemminflect for open classes, the lower-cased form otherwise."""
-    from lemminflect import getLemma
-
     for token in doc:
         lower = token.lower_
         if token.pos_ in _OPEN_CLASS:
-            lemmas = getLemma(token.text if token.pos_ == "PROPN" else lower, upos=token.pos_)
-            token.lemma_ = lemmas[0].lower() if lemmas else lower
+            token.lemma_ = _lemma(token.text if token.pos_ == "PROPN" else lower, token.pos_)
         else:
-            token.lemma_ = {"n't": "not", "'s": "be" if token.pos_ == "AUX" else "'s", "ca": "can", "wo": "will"}.get(lower, lower)
+            token.lemma_ = _CLOSED_LEMMAS.get(lower, "be" if lower == "'s" and token.pos_ == "AUX" else lower)
     return doc
+
+
+_CLOSED_LEMMAS = {"n't": "not", "ca": "can", "wo": "will"}
+
+
+@lru_cache(maxsize=65536)
+def _lemma(form: str, upos: str) -> str:
+    from lemminflect import getLemma
+
+    lemmas = getLemma(form, upos=upos)
+    return lemmas[0].lower() if lemmas else form.lower()

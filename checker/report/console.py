@@ -1,4 +1,6 @@
-"""The terminal report (rich): score and band first, then findings, claims and cautions."""
+"""The terminal report (rich): the score and how it adds up, then the page-level findings, the
+findings in the text (by severity, then position; each rule's rationale once), claims and
+cautions. `compact` prints one line per finding."""
 
 from __future__ import annotations
 
@@ -7,61 +9,119 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from checker.types import Report
+from checker.claims import unproven_claims
+from checker.scoring import NO_CLAIMS, NOT_ASSESSED
+from checker.types import Finding, Report, severity_rank
 
 _SEV_STYLE = {"high": "bold red", "medium": "yellow", "low": "cyan"}
-_BAND_STYLE = {"high": "bold green", "mixed": "bold yellow", "low": "bold red", "very low": "bold white on red"}
+_BAND_STYLE = {"high": "bold green", "mixed": "bold yellow", "low": "bold red", "very low": "bold white on red",
+               NO_CLAIMS: "bold blue", NOT_ASSESSED: "bold magenta"}
+_TOP_ITEMS = 6  # the largest contributions shown under the score
 
 
-def render(report: Report, console: Console, *, show_claims: bool = True, show_cautions: bool = True) -> None:
-    page = report.page
-    head = Text.assemble(
-        (f"{report.source}", "bold"), "  ",
-        (f"score {report.score}/100", _BAND_STYLE.get(report.band, "bold")), "  ",
-        (f"credibility: {report.band}", _BAND_STYLE.get(report.band, "bold")),
-        f"   {len(report.findings)} findings · {len(report.claims)} claims · {len(report.cautions)} cautions · {report.word_count} words",
-    )
-    parts: list = [head]
-    for note in report.notes:
-        parts.append(Text(f"note: {note}", style="italic yellow"))
-    if report.score < 50:
-        parts.append(Text("A score under 50 means a reader should not trust this page's treatment claims.", style="italic"))
-    console.print(Panel(Group(*parts), expand=True))
-
-    if report.findings:
-        console.print(Text("Findings", style="bold underline"))
-        for f in report.findings:
-            line, col = page.position(f.start)
-            title = Text.assemble(
-                (f"{line}:{col}", "dim"), "  ", (f"{f.severity.upper():6}", _SEV_STYLE[f.severity]), " ",
-                (f"{f.rule} {f.name}", "bold"), (f"  [{f.pack}]", "dim"),
-                (f"  {f.explanation.contribution:+.1f} pts", "dim"),
-            )
-            console.print(title)
-            if f.match:
-                console.print(Text("    “" + " ".join(f.match.split())[:160] + "”", style="italic"))
-            console.print(Text(f"    {f.message}"))
-            console.print(Text(f"    why: {f.explanation.why}", style="dim"))
-            for m in f.explanation.modifiers:
-                console.print(Text(f"    note: {m}", style="dim"))
-            console.print(Text(f"    source: {f.explanation.source}", style="dim blue"))
-    else:
+def render(report: Report, console: Console, *, show_claims: bool = True, show_cautions: bool = True,
+           compact: bool = False) -> None:
+    active = [f for f in report.findings if not f.suppressed]
+    page_level = sorted((f for f in active if f.scope == "page"), key=_order)
+    in_text = sorted((f for f in active if f.scope != "page"), key=_order)
+    suppressed = len(report.findings) - len(active)
+    console.print(Panel(Group(*_head(report, suppressed)), expand=True))
+    if compact:
+        for f in [*page_level, *in_text]:
+            console.print(Text.assemble((_where(report, f), "dim"), " ", (f"{f.severity:6}", _SEV_STYLE[f.severity]), " ",
+                                        (f.rule, "bold"), f" {_one_line(f.message)} ", (f"{f.explanation.contribution:+.1f}", "dim")))
+        return
+    if page_level:
+        console.print(Text("About the whole page", style="bold underline"))
+        _findings(report, page_level, console)
+    if in_text:
+        console.print(Text("In the text", style="bold underline"))
+        _findings(report, in_text, console)
+    if not active and report.band != NOT_ASSESSED:
         console.print(Text("No findings.", style="green"))
-
     if show_claims and report.claims:
-        table = Table(title="Claims found", title_justify="left", show_lines=False, expand=True)
-        for col, kw in (("line", {"style": "dim", "no_wrap": True}), ("modality", {}), ("intervention", {}),
-                        ("effect", {}), ("condition / body part", {}), ("status", {})):
-            table.add_column(col, **kw)
-        for c in report.claims:
-            table.add_row(str(page.position(c.start)[0]), c.modality, c.intervention or "—", c.effect,
-                          c.condition or c.body_part or "—", c.condition_status.replace("_", " "))
-        console.print(table)
+        _claims_table(report, console)
     if show_cautions and report.cautions:
         table = Table(title="Cautions credited", title_justify="left", expand=True)
-        table.add_column("line", style="dim", no_wrap=True)
-        table.add_column("category")
-        table.add_column("sentence")
+        for col in ("line", "category", "sentence"):
+            table.add_column(col, **({"style": "dim", "no_wrap": True} if col == "line" else {}))
         for c in report.cautions:
-            table.add_row(str(page.position(c.start)[0]), c.category, " ".join(c.sentence.split())[:140])
+            table.add_row(str(report.page.position(c.start)[0]), c.category, " ".join(c.sentence.split())[:140])
         console.print(table)
+
+
+def _head(report: Report, suppressed: int) -> list[Text]:
+    style = _BAND_STYLE.get(report.band, "bold")
+    if report.band == NOT_ASSESSED:
+        verdict = Text(f"not assessed ({report.language.code})", style=style)
+    elif report.band == NO_CLAIMS:
+        verdict = Text("no treatment claims: nothing to judge", style=style)
+    else:
+        verdict = Text.assemble((f"score {report.score}/100", style), "  ", (f"credibility: {report.band}", style))
+    unproven = len(unproven_claims(report.claims))
+    counts = (f"   {len(report.findings) - suppressed} findings{f' ({suppressed} suppressed)' if suppressed else ''} · "
+              f"{len(report.claims)} claims ({unproven} made for uses not established or approved) · "
+              f"{len(report.cautions)} cautions · {report.word_count} words")
+    lines = [Text.assemble((report.source, "bold"), "  ", verdict, counts)]
+    lines += [Text(f"note: {note}", style="italic yellow") for note in report.notes]
+    if report.band not in {NO_CLAIMS, NOT_ASSESSED}:
+        lines.append(_breakdown(report))
+        if report.score < 50:
+            lines.append(Text("A score under 50 means a reader should not trust this page's treatment claims.", style="italic"))
+    return lines
+
+
+def _breakdown(report: Report) -> Text:
+    """base + the largest contributions (+ the rest) + cautions credited = score."""
+    base = sum(i.points for i in report.breakdown if i.kind == "base")
+    findings = sorted((i for i in report.breakdown if i.kind not in {"base", "caution"}), key=lambda i: i.points)
+    credits = [i for i in report.breakdown if i.kind == "caution"]
+    shown, rest = findings[:_TOP_ITEMS], findings[_TOP_ITEMS:]
+    parts = [f"{base:g} base"] + [f"{i.points:+.1f} {i.label}" for i in shown]
+    if rest:
+        parts.append(f"{sum(i.points for i in rest):+.1f} {len(rest)} more")
+    if credits:
+        parts.append(f"{sum(i.points for i in credits):+.1f} cautions ({', '.join(i.label.removeprefix('gives a ').removesuffix(' caution') for i in credits)})")
+    return Text("= " + "  ".join(parts) + f"  = {report.score}", style="dim")
+
+
+def _findings(report: Report, findings: list[Finding], console: Console) -> None:
+    explained: set[str] = set()
+    for f in findings:
+        console.print(Text.assemble(
+            (_where(report, f), "dim"), "  ", (f"{f.severity.upper():6}", _SEV_STYLE[f.severity]), " ",
+            (f"{f.rule} {f.name}", "bold"), (f"  [{f.pack}]", "dim"), (f"  {f.explanation.contribution:+.1f} pts", "dim")))
+        if f.match:
+            console.print(Text("    “" + " ".join(f.match.split())[:160] + "”", style="italic"))
+        console.print(Text(f"    {_one_line(f.message)}"))
+        for m in f.explanation.modifiers:
+            console.print(Text(f"    note: {m}", style="dim"))
+        if f.rule not in explained:  # a rule's rationale and source once, at its first finding
+            explained.add(f.rule)
+            console.print(Text("    why: " + _one_line(f.explanation.why), style="dim"))
+            console.print(Text(f"    source: {f.explanation.source}", style="dim blue"))
+
+
+def _claims_table(report: Report, console: Console) -> None:
+    table = Table(title="Claims found", title_justify="left", show_lines=False, expand=True)
+    for col in ("line", "modality", "intervention", "effect", "condition / body part", "status"):
+        table.add_column(col, **({"style": "dim", "no_wrap": True} if col == "line" else {}))
+    for c in report.claims:
+        table.add_row(str(report.page.position(c.start)[0]), c.modality, c.intervention or "—", c.effect,
+                      c.condition or c.body_part or "—", c.condition_status.replace("_", " "))
+    console.print(table)
+
+
+def _order(f: Finding) -> tuple[int, int, str]:
+    return (-severity_rank(f.severity), f.start, f.rule)
+
+
+def _where(report: Report, f: Finding) -> str:
+    if f.scope == "page":
+        return "page"
+    line, col = report.page.position(f.start)
+    return f"{line}:{col}"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

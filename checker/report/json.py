@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from checker.scoring import UNJUDGED_BANDS
 from checker.types import Report
 
 SCHEMA = "checker.report/1"
@@ -23,8 +24,9 @@ def to_dict(report: Report) -> dict[str, Any]:
         "format": report.format,
         "encoding": report.encoding,
         "notes": list(report.notes),
-        "score": report.score,
+        "score": None if report.band in UNJUDGED_BANDS else report.score,
         "band": report.band,
+        "language": {"code": report.language.code, "confidence": report.language.confidence, "method": report.language.method},
         "word_count": report.word_count,
         "title": page.title,
         "claims": [
@@ -46,7 +48,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                     "why": f.explanation.why, "modifiers": list(f.explanation.modifiers),
                     "contribution": f.explanation.contribution, "source": f.explanation.source,
                 },
-                "references": list(f.references), "suppressed": f.suppressed,
+                "references": list(f.references), "suppressed": f.suppressed, "scope": f.scope,
             }
             for f in report.findings
         ],

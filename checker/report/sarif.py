@@ -141,10 +141,13 @@ def to_sarif(result: CiResult, *, cwd: Path | None = None) -> dict[str, Any]:
             item: dict[str, Any] = {
                 "ruleId": f.rule, "ruleIndex": index[f.rule], "level": LEVEL[f.severity],
                 "message": {"text": _text(f.message)},
-                "locations": [{"physicalLocation": {"artifactLocation": _artifact(page.path), "region": region}}],
+                # a page-level finding is about the file, not a region of it
+                "locations": [{"physicalLocation": {"artifactLocation": _artifact(page.path),
+                                                    **({} if f.scope == "page" else {"region": region})}}],
                 "partialFingerprints": {FINGERPRINT_KEY: c.fingerprint},
                 "properties": {"severity": f.severity, "confidence": f.confidence, "pack": f.pack,
                                "status": c.status, "blocking": c.blocking, "why": f.explanation.why,
+                               "scope": f.scope, "contribution": f.explanation.contribution,
                                "references": list(f.references)},
             }
             if result.baseline:
