@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 
+def clip(text: str, limit: int = 200) -> str:
+    """`text`, cut to about `limit` characters for an error line (a rule's regex can be megabytes)."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text):,} characters)"
+
+
 class CheckerError(Exception):
     """Base class: a problem with the user's input, rules or configuration (exit code 2)."""
 

@@ -161,16 +161,70 @@ def pluralize(term: str) -> str:
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# Bounds on a loaded YAML structure, aliases expanded (the shipped files use ~1,500 nodes): anchors
+# and aliases let 2 KB of YAML stand for a billion nodes ("billion laughs"), which whatever walks
+# the data next (pydantic, spaCy's pattern validation) would expand.
+MAX_YAML_NODES = 200_000
+MAX_YAML_DEPTH = 50
+
+
+def yaml_size(data: Any) -> tuple[int, int]:
+    """(nodes, depth) of `data` with every alias expanded, computed without expanding it: each
+    shared list or mapping is measured once. Raises ValueError on a structure that contains itself."""
+    memo: dict[int, tuple[int, int]] = {}
+    open_ids: set[int] = set()
+    stack: list[tuple[Any, list[Any]]] = []
+
+    def children(obj: Any) -> list[Any]:
+        return [x for kv in obj.items() for x in kv] if isinstance(obj, dict) else list(obj)
+
+    def measure(obj: Any) -> tuple[int, int] | None:
+        if not isinstance(obj, (dict, list)):
+            return 1, 0
+        if id(obj) in memo:
+            return memo[id(obj)]
+        if id(obj) in open_ids:
+            raise ValueError("a YAML alias refers to a structure that contains it")
+        open_ids.add(id(obj))
+        stack.append((obj, children(obj)))
+        return None
+
+    result = measure(data)
+    while stack:
+        obj, todo = stack[-1]
+        while todo:
+            if measure(todo.pop()) is None:
+                break
+        else:
+            stack.pop()
+            parts = [memo.get(id(c), (1, 0)) for c in children(obj)]
+            memo[id(obj)] = (1 + sum(n for n, _ in parts), 1 + max((d for _, d in parts), default=0))
+            open_ids.discard(id(obj))
+    return result if result is not None else memo[id(data)]
+
+
 def _load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
-            return yaml.load(fh, Loader=_SAFE_LOADER)  # safe: no Python tags, nothing executed
+            data = yaml.load(fh, Loader=_SAFE_LOADER)  # safe: no Python tags, nothing executed
+    except RecursionError:
+        raise RuleFileError(f"YAML nested too deeply (over {MAX_YAML_DEPTH} levels)", path=str(path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "YAML"
         raise RuleFileError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=str(path), key=where) from None
     except OSError as exc:
         raise RuleFileError(exc.strerror or str(exc), path=str(path)) from None
+    try:
+        nodes, depth = yaml_size(data)
+    except ValueError as exc:
+        raise RuleFileError(str(exc), path=str(path), key="YAML") from None
+    if nodes > MAX_YAML_NODES:
+        raise RuleFileError(f"YAML structure too large: {nodes:,} values once its aliases (*name) are expanded, "
+                            f"over the limit of {MAX_YAML_NODES:,}", path=str(path), key="YAML")
+    if depth > MAX_YAML_DEPTH:
+        raise RuleFileError(f"YAML nested too deeply ({depth} levels, over {MAX_YAML_DEPTH})", path=str(path), key="YAML")
+    return data
 
 
 def validation_error(exc: ValidationError, path: Path) -> RuleFileError:

@@ -253,3 +253,106 @@ def test_case_judging_respects_severity_and_match(tmp_path):
     results = run_cases(load_case_file(path), default_analyzer())
     assert [r.passed for r in results] == [False, False, True]
     assert "severity high" in results[0].reason and "'miracle'" in results[1].reason
+
+
+# ---- rule packs that validate but cannot run (issue 15) ----------------------------------------
+
+def _rule(kind_and_match: str, extra: str = "") -> str:
+    """RULE with another match block (and optional top-level keys)."""
+    head = RULE[: RULE.index("kind: phrase")]
+    body = RULE[RULE.index("severity:") : RULE.index("match:")]
+    return head + kind_and_match.split("\n", 1)[0] + "\n" + body + kind_and_match.split("\n", 1)[1] + extra
+
+
+def _words(n: int, seed: int) -> list[str]:
+    import random
+
+    rng = random.Random(seed)
+    return ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz") for _ in range(12)) for _ in range(n)]
+
+
+@pytest.fixture
+def small_re2_budget(monkeypatch):
+    """RE2 with a 1 MB budget instead of 64 MB, so that 'too large' needs kilobytes, not megabytes."""
+    import checker.safe_regex as safe_regex
+
+    def clear() -> None:
+        for fn in (safe_regex._compile, safe_regex.phrases_regex, safe_regex.alternation):
+            fn.cache_clear()
+
+    clear()
+    monkeypatch.setattr(safe_regex, "MAX_MEM", 1 << 20)
+    yield
+    clear()
+
+
+def test_a_billion_laughs_under_a_token_pattern_is_refused_quickly(tmp_path, monkeypatch, capsys):
+    laughs = "".join(f"x{i}: &l{i} [" + ", ".join([f"*l{i - 1}"] * 10) + "]\n" for i in range(1, 10))
+    rule = "x0: &l0 ['+', '+', '+', '+', '+', '+', '+', '+', '+', '+']\n" + laughs + _rule(
+        "kind: pattern\nmatch:\n  patterns: [[{LOWER: bee, OP: *l9}]]\n")
+    pack = make_pack(tmp_path, rule=rule, cases=None)
+    code, _, err = run_cli(monkeypatch, capsys, "rules", "validate", str(pack))
+    assert code == 2 and "Traceback" not in err
+    assert ": YAML: YAML structure too large: " in err and "over the limit of 200,000" in err and err.count("\n") == 1
+
+
+def test_a_yaml_alias_that_contains_itself_is_refused(tmp_path):
+    pack = make_pack(tmp_path, rule="loop: &me [*me]\n" + RULE, cases=None)
+    with pytest.raises(RuleFileError, match="contains it"):
+        validate_pack(pack)
+
+
+def test_regexes_that_only_fail_combined_are_refused_on_load(tmp_path, monkeypatch, capsys, small_re2_budget):
+    import checker.safe_regex as safe_regex
+
+    parts = ["|".join(_words(2000, seed)) for seed in range(3)]
+    for part in parts:
+        safe_regex.compile_regex(part)  # each one alone compiles...
+    rule = _rule("kind: regex\nmatch:\n  regex:\n" + "".join(f"    - '{p}'\n" for p in parts))
+    pack = make_pack(tmp_path, rule=rule, cases=None)
+    code, _, err = run_cli(monkeypatch, capsys, "rules", "validate", str(pack))
+    assert code == 2  # ...but not the alternation the scan runs: refused, not an internal error on every page
+    assert f"{pack / 'MYP001-bee-venom.yml'}: match.regex: " in err and "pattern too large" in err
+    assert "combined" in err and len(err) < 1000
+
+
+def test_unless_sentence_has_is_compiled_on_load(tmp_path, small_re2_budget):
+    context = "context:\n  unless_sentence_has:\n" + "".join(f"    - {w}\n" for w in _words(6000, 1))
+    pack = make_pack(tmp_path, rule=RULE + context, cases=None)
+    with pytest.raises(RuleFileError, match="context.unless_sentence_has: bad regex .*pattern too large"):
+        validate_pack(pack)
+
+
+def test_an_error_line_never_echoes_a_whole_regex(tmp_path, monkeypatch, capsys):
+    huge = "(" + "a" * 1_000_000
+    pack = make_pack(tmp_path, rule=_rule(f"kind: regex\nmatch:\n  regex: ['{huge}']\n"), cases=None)
+    code, _, err = run_cli(monkeypatch, capsys, "rules", "validate", str(pack))
+    assert code == 2 and "bad regex '(aaaa" in err and "… (1,000,003 characters)" in err
+    assert len(err) < 1000
+
+
+@pytest.mark.parametrize("what", ["rule file", "cases folder", "case file"])
+def test_links_leading_out_of_the_pack_are_refused(tmp_path, monkeypatch, capsys, what):
+    pack = make_pack(tmp_path / "in")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    if what == "rule file":
+        (elsewhere / "secret.yml").write_text(RULE.replace("MYP001", "MYP002"))
+        (pack / "MYP002-linked.yml").symlink_to(elsewhere / "secret.yml")
+    elif what == "cases folder":
+        (pack / "cases" / "MYP001.yml").rename(elsewhere / "MYP001.yml")
+        (pack / "cases").rmdir()
+        (pack / "cases").symlink_to(elsewhere, target_is_directory=True)
+    else:
+        (elsewhere / "more.yml").write_text(CASES)
+        (pack / "cases" / "more.yml").symlink_to(elsewhere / "more.yml")
+    code, _, err = run_cli(monkeypatch, capsys, "rules", "validate", str(pack))
+    assert code == 2 and "symbolic link leading out of" in err, err
+
+
+def test_links_that_stay_inside_the_pack_are_followed(tmp_path, monkeypatch, capsys):
+    pack = make_pack(tmp_path)
+    (pack / "cases").rename(pack / "my-cases")
+    (pack / "cases").symlink_to(pack / "my-cases", target_is_directory=True)
+    code, out, _ = run_cli(monkeypatch, capsys, "rules", "validate", str(pack))
+    assert code == 0 and "2 passed" in out

@@ -6,7 +6,10 @@ a torn last one is intact; it also fsyncs at most once a second (and on close), 
 loses at most the last second of work, which a resume redoes. Reading stops at the first line that
 is not a complete JSON record; resuming cuts the file there and appends. The final tables are
 built from the journal, so a page is never lost and, keyed by path with the last record
-winning, never counted twice.
+winning, never counted twice. A journal whose header is torn holds nothing done: a resume starts over.
+
+One audit at a time writes to an output folder: `OutputLock` holds an exclusive flock on a lock
+file in it for the whole run, and writes the holder's PID there so a second run can name it.
 """
 
 from __future__ import annotations
@@ -20,9 +23,15 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from checker.errors import InputError
+from checker.errors import ConfigError, InputError
+
+try:
+    import fcntl
+except ImportError:  # not on POSIX: no lock
+    fcntl = None  # type: ignore[assignment]
 
 FORMAT = "checker.audit-journal/1"
+LOCK = ".audit.lock"
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,17 +65,62 @@ def scan(path: Path) -> JournalIndex:
             try:
                 record = orjson.loads(raw)
             except orjson.JSONDecodeError:
-                break
+                break  # a torn line: it and what follows are dropped, and those pages checked again
             if config is None:
                 if not isinstance(record, dict) or record.get("journal") != FORMAT:
                     raise InputError("not a checker audit journal", path=str(path))
                 config = record.get("config", {})
                 rules = record.get("rules", {})
             else:
-                page = record["page"]
-                entries[record["path"]] = Entry(offset, len(raw), page["status"], page.get("score"))
+                try:
+                    page = record["page"]
+                    entries[record["path"]] = Entry(offset, len(raw), page["status"], page.get("score"))
+                except (KeyError, TypeError):
+                    break  # a line cut to something that still parses: torn as well
             offset += len(raw)
     return JournalIndex(config, entries, offset, rules)
+
+
+class OutputLock:
+    """An exclusive flock on OUT/.audit.lock, held until `release` (or the process ends, even by
+    kill -9: the kernel drops it, and the file left behind locks again). A second audit on the
+    same folder gets a ConfigError naming the holder's PID. The file is removed on release."""
+
+    def __init__(self, out: Path) -> None:
+        self.path = out / LOCK
+        self._fd: int | None = None
+        if fcntl is None:
+            return
+        while True:
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
+                os.close(fd)
+                raise ConfigError(f"another audit (PID {holder}) is writing to this folder; wait for it to end "
+                                  "or choose another --out", path=str(out)) from None
+            try:
+                if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
+                    break
+            except FileNotFoundError:
+                pass
+            os.close(fd)  # the holder removed the file as we locked it: lock the current one
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            self.path.unlink(missing_ok=True)  # while still locked, so no one locks a removed file
+            os.close(self._fd)
+            self._fd = None
+
+    def __enter__(self) -> OutputLock:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
 
 
 def read_record(fh: BinaryIO, entry: Entry) -> dict[str, Any]:

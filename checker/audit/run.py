@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from checker.audit.journal import JournalIndex, JournalWriter, iter_records, scan
+from checker.audit.journal import JournalIndex, JournalWriter, OutputLock, iter_records, scan
 from checker.audit.walk import DEFAULT_INCLUDE, iter_inputs
-from checker.audit.worker import AnalyzerOptions, Done, finished, rule_texts, status_record
+from checker.audit.worker import DEFAULT_PAGE_TIMEOUT, AnalyzerOptions, Done, finished, rule_texts, status_record
 from checker.errors import ConfigError
 
 JOURNAL = "journal.jsonl"
@@ -71,109 +71,118 @@ def audit(
     hidden: bool = False,
     report_pages: int = DEFAULT_REPORT_PAGES,
     batch_size: int = 8,
+    page_timeout: float = DEFAULT_PAGE_TIMEOUT,
     progress: Callable[[AuditProgress], None] | None = None,
 ) -> AuditResult:
     """Audit every file under `inputs` into `out`. Ctrl-C (KeyboardInterrupt) stops cleanly:
-    what was done is kept, the outputs are written for it, and `complete` is False."""
+    what was done is kept, the outputs are written for it, and `complete` is False. A page that
+    takes over `page_timeout` seconds (0: no limit) becomes an error row. One audit at a time may
+    write to `out`: a second one raises ConfigError naming the first one's PID."""
     if engine not in ("local", "dask"):
         raise ConfigError(f"unknown engine {engine!r} (expected local or dask)", key="--engine")
     if scheduler and engine != "dask":
         raise ConfigError("--scheduler needs --engine dask", key="--scheduler")
     jobs = jobs or os.cpu_count() or 1
-    if jobs < 1 or batch_size < 1 or max_bytes < 1 or report_pages < 0:
-        raise ConfigError("--jobs, the batch size and --max-bytes must be at least 1, --report-pages at least 0")
+    if jobs < 1 or batch_size < 1 or max_bytes < 1 or report_pages < 0 or not page_timeout >= 0:
+        raise ConfigError("--jobs, the batch size and --max-bytes must be at least 1, --report-pages and "
+                          "--page-timeout at least 0")
     if not include:
         raise ConfigError("at least one --include pattern is needed", key="--include")
     roots = [os.fspath(p) for p in inputs]
     if not roots:
         raise ConfigError("no folder to audit")
-    options = AnalyzerOptions(packs=tuple(os.path.abspath(p) for p in packs), disable=tuple(disable), max_bytes=max_bytes)
+    options = AnalyzerOptions(packs=tuple(os.path.abspath(p) for p in packs), disable=tuple(disable), max_bytes=max_bytes,
+                              page_timeout=float(page_timeout))
     ruleset = _load_ruleset(options)  # fail early (exit 2) on a bad pack, before any worker starts
     pack_names = list(ruleset.packs)
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
-    walk = dict(include=tuple(include), exclude=tuple(exclude), max_bytes=max_bytes, hidden=hidden, skip_dirs=(out_dir,))
-    config = {
-        "inputs": [os.path.normpath(r) for r in roots], "include": list(include), "exclude": list(exclude),
-        "max_bytes": max_bytes, "hidden": hidden, "packs": list(options.packs), "disable": list(disable),
-    }
-    journal_path = out_dir / JOURNAL
-    previous: JournalIndex | None = None
-    if resume and journal_path.exists():
-        previous = scan(journal_path)
-        if previous.config != config:
-            changed = sorted(k for k in config if (previous.config or {}).get(k) != config[k])
-            raise ConfigError(f"{out_dir} holds an audit made with other options ({', '.join(changed)}); "
-                              "resume with the same options, or drop --resume to start over", key="--resume")
-    done_before = set(previous.entries) if previous else set()
+    with OutputLock(out_dir):  # one audit at a time per output folder, for the whole run
+        walk = dict(include=tuple(include), exclude=tuple(exclude), max_bytes=max_bytes, hidden=hidden, skip_dirs=(out_dir,))
+        config = {
+            "inputs": [os.path.normpath(r) for r in roots], "include": list(include), "exclude": list(exclude),
+            "max_bytes": max_bytes, "hidden": hidden, "packs": list(options.packs), "disable": list(disable),
+        }
+        journal_path = out_dir / JOURNAL
+        previous: JournalIndex | None = None
+        if resume and journal_path.exists():
+            previous = scan(journal_path)
+            if previous.config is None:  # killed before its header was whole: nothing was done
+                previous = None
+            elif previous.config != config:
+                changed = sorted(k for k in config if (previous.config or {}).get(k) != config[k])
+                raise ConfigError(f"{out_dir} holds an audit made with other options ({', '.join(changed)}); "
+                                  "resume with the same options, or drop --resume to start over", key="--resume")
+        done_before = set(previous.entries) if previous else set()
 
-    total = sum(1 for _ in iter_inputs(roots, **walk))  # type: ignore[arg-type]
-    counts = {"ok": 0, "skipped": 0, "error": 0, "words": 0, "done": 0}
-    interrupted = False
-    resumed = 0
-    writer = JournalWriter(journal_path, config=config, resume_at=previous.good_end if previous else None,
-                           rules=rule_texts(ruleset))
-    try:
-        def on_results(done: list[Done]) -> None:
-            writer.append([d.line for d in done])
-            for d in done:
-                counts[d.status if d.status in counts else "error"] += 1
-                counts["words"] += d.words
-            counts["done"] += len(done)
-            if progress is not None and done:
-                progress(AuditProgress(len(done_before) + counts["done"], total, counts["words"], counts["ok"],
-                                       counts["skipped"], counts["error"], done[-1].path))
-
-        def batches() -> Iterator[list[tuple[str, int]]]:
-            nonlocal resumed
-            batch: list[tuple[str, int]] = []
-            skipped: list[Done] = []
-            for item in iter_inputs(roots, **walk):  # type: ignore[arg-type]
-                if item.path in done_before:
-                    resumed += 1
-                    continue
-                if item.skip is not None:
-                    skipped.append(finished(status_record(item.path, "skipped", item.skip, size=item.size)))
-                    if len(skipped) >= 256:
-                        on_results(skipped)
-                        skipped = []
-                    continue
-                batch.append((item.path, item.size))
-                if len(batch) >= batch_size:
-                    yield batch
-                    batch = []
-            if skipped:
-                on_results(skipped)
-            if batch:
-                yield batch
-
+        total = sum(1 for _ in iter_inputs(roots, **walk))  # type: ignore[arg-type]
+        counts = {"ok": 0, "skipped": 0, "error": 0, "words": 0, "done": 0}
+        interrupted = False
+        resumed = 0
+        writer = JournalWriter(journal_path, config=config, resume_at=previous.good_end if previous else None,
+                               rules=rule_texts(ruleset))
         try:
-            if progress is not None:
-                progress(AuditProgress(len(done_before), total, 0, 0, 0, 0, None))
-            if engine == "dask":
-                from checker.audit.engines import run_dask
+            def on_results(done: list[Done]) -> None:
+                writer.append([d.line for d in done])
+                for d in done:
+                    counts[d.status if d.status in counts else "error"] += 1
+                    counts["words"] += d.words
+                counts["done"] += len(done)
+                if progress is not None and done:
+                    progress(AuditProgress(len(done_before) + counts["done"], total, counts["words"], counts["ok"],
+                                           counts["skipped"], counts["error"], done[-1].path))
 
-                run_dask(batches(), options=options, jobs=jobs, scheduler=scheduler, on_results=on_results)
-            else:
-                from checker.audit.engines import run_local
+            def batches() -> Iterator[list[tuple[str, int]]]:
+                nonlocal resumed
+                batch: list[tuple[str, int]] = []
+                skipped: list[Done] = []
+                for item in iter_inputs(roots, **walk):  # type: ignore[arg-type]
+                    if item.path in done_before:
+                        resumed += 1
+                        continue
+                    if item.skip is not None or item.error is not None:  # accounted for here, never opened
+                        status, reason = ("error", item.error) if item.error is not None else ("skipped", item.skip)
+                        skipped.append(finished(status_record(item.path, status, reason or "", size=item.size)))
+                        if len(skipped) >= 256:
+                            on_results(skipped)
+                            skipped = []
+                        continue
+                    batch.append((item.path, item.size))
+                    if len(batch) >= batch_size:
+                        yield batch
+                        batch = []
+                if skipped:
+                    on_results(skipped)
+                if batch:
+                    yield batch
 
-                run_local(batches(), options=options, jobs=jobs, on_results=on_results)
-        except KeyboardInterrupt:
-            interrupted = True
-    finally:
-        writer.close()
-    index = scan(journal_path)
-    pending = 0 if not interrupted else max(0, total - len(index.entries))
-    if progress is not None:
-        progress(AuditProgress(len(done_before) + counts["done"], total, counts["words"], counts["ok"],
-                               counts["skipped"], counts["error"], None, "writing"))
-    summary, files = build_outputs(journal_path, index, out_dir, packs=pack_names, report_pages=report_pages,
-                                   complete=not interrupted, pending=pending, inputs=config["inputs"], jobs=jobs)
-    return AuditResult(
-        out=out_dir, complete=not interrupted, total=summary["files"]["total"], ok=summary["files"]["ok"],
-        skipped=summary["files"]["skipped"], errors=summary["files"]["error"], pending=pending,
-        resumed=resumed, words=summary["words"], findings=summary["findings"], claims=summary["claims"], files=files,
-    )
+            try:
+                if progress is not None:
+                    progress(AuditProgress(len(done_before), total, 0, 0, 0, 0, None))
+                if engine == "dask":
+                    from checker.audit.engines import run_dask
+
+                    run_dask(batches(), options=options, jobs=jobs, scheduler=scheduler, on_results=on_results)
+                else:
+                    from checker.audit.engines import run_local
+
+                    run_local(batches(), options=options, jobs=jobs, on_results=on_results)
+            except KeyboardInterrupt:
+                interrupted = True
+        finally:
+            writer.close()
+        index = scan(journal_path)
+        pending = 0 if not interrupted else max(0, total - len(index.entries))
+        if progress is not None:
+            progress(AuditProgress(len(done_before) + counts["done"], total, counts["words"], counts["ok"],
+                                   counts["skipped"], counts["error"], None, "writing"))
+        summary, files = build_outputs(journal_path, index, out_dir, packs=pack_names, report_pages=report_pages,
+                                       complete=not interrupted, pending=pending, inputs=config["inputs"], jobs=jobs)
+        return AuditResult(
+            out=out_dir, complete=not interrupted, total=summary["files"]["total"], ok=summary["files"]["ok"],
+            skipped=summary["files"]["skipped"], errors=summary["files"]["error"], pending=pending,
+            resumed=resumed, words=summary["words"], findings=summary["findings"], claims=summary["claims"], files=files,
+        )
 
 
 def _load_ruleset(options: AnalyzerOptions):  # type: ignore[no-untyped-def]

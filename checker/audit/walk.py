@@ -1,14 +1,18 @@
 """Finding the inputs of an audit: a recursive, sorted walk with include/exclude globs.
 
-Every regular file under the given folders becomes one `Input`, including the ones the audit will
-not read (they carry the reason they are skipped), so nothing is silently dropped. Only hidden
+Every path under the given folders becomes one `Input`, including the ones the audit will not
+read (they carry the reason they are skipped, or the error met), so nothing is silently dropped:
+FIFOs, sockets and devices (also behind symlinks) are skipped rows, never opened; a folder that
+cannot be listed, a broken link or a file gone since its folder was listed are error rows. Only hidden
 folders (a name starting with '.') are pruned unless `hidden=True`, and the audit's own output
 folder is never walked.
 """
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
@@ -22,8 +26,9 @@ DEFAULT_INCLUDE: tuple[str, ...] = ("*.html", "*.htm", "*.md", "*.markdown", "*.
 @dataclass(frozen=True, slots=True)
 class Input:
     path: str  # as the user will read it: the given folder joined with the relative path
-    size: int
+    size: int  # -1: unknown (not a regular file, or it cannot be stat'ed)
     skip: str | None = None  # why the audit does not read it; None: read it
+    error: str | None = None  # why it cannot be read at all, found by the walk (an error row)
 
 
 def _matches(patterns: Sequence[str], rel: str) -> str | None:
@@ -56,24 +61,42 @@ def iter_inputs(
     roots: Sequence[str | os.PathLike[str]], *, include: Sequence[str] = DEFAULT_INCLUDE, exclude: Sequence[str] = (),
     max_bytes: int, hidden: bool = False, skip_dirs: Sequence[str | os.PathLike[str]] = (),
 ) -> Iterator[Input]:
-    """Yield every file under `roots` once, in a deterministic order. A root may also be a file."""
+    """Yield every path under `roots` once, in a deterministic order. A root may also be a file.
+    A folder that cannot be read is one error input; a path that is not a regular file (FIFO,
+    socket, device, also behind a symlink) a skipped one; a path gone since it was listed an error."""
     seen_paths: set[str] = set()
     skip_real = {os.path.realpath(d) for d in skip_dirs}
     for root in roots:
         root_s = os.fspath(root)
-        if not os.path.exists(root_s):
-            raise InputError("no such file or directory", path=root_s)
-        if not os.path.isdir(root_s):
+        try:
+            root_is_dir = stat.S_ISDIR(os.stat(root_s).st_mode)
+        except OSError as exc:
+            raise InputError(_stat_problem(root_s, exc), path=root_s) from None
+        if not root_is_dir:
             path = os.path.normpath(root_s)
             if path not in seen_paths:
                 seen_paths.add(path)
-                size = _size(path)
-                yield Input(path, size, classify(Path(path).name, size, include=include, exclude=exclude, max_bytes=max_bytes)
-                            if size >= 0 else None)
+                yield _entry(path, Path(path).name, include=include, exclude=exclude, max_bytes=max_bytes)
             continue
         visited: set[tuple[int, int]] = set()
-        for dirpath, dirnames, filenames in os.walk(root_s, followlinks=True):
-            st = os.stat(dirpath)
+        unreadable: list[OSError] = []
+        walker = os.walk(root_s, followlinks=True, onerror=unreadable.append)
+        while True:
+            step = next(walker, None)
+            for exc in unreadable:  # os.walk met a folder it could not list: one row for the folder
+                path = os.path.normpath(exc.filename or root_s)
+                if path not in seen_paths:
+                    seen_paths.add(path)
+                    yield Input(path, -1, error=f"cannot read this folder: {exc.strerror or exc}")
+            unreadable.clear()
+            if step is None:
+                break
+            dirpath, dirnames, filenames = step
+            try:
+                st = os.stat(dirpath)
+            except OSError:  # removed since it was listed: its contents are not met
+                dirnames[:] = []
+                continue
             if (st.st_dev, st.st_ino) in visited:  # a symlink loop or a second link to a folder
                 dirnames[:] = []
                 continue
@@ -87,20 +110,72 @@ def iter_inputs(
                 path = os.path.normpath(full)
                 if path in seen_paths:
                     continue
-                if not os.path.isfile(full):  # sockets, fifos, broken links: accounted for below
-                    if os.path.islink(full):
-                        seen_paths.add(path)
-                        yield Input(path, -1, None)  # reading it reports the broken link as an error
-                    continue
                 seen_paths.add(path)
                 rel = os.path.relpath(full, root_s).replace(os.sep, "/")
-                size = _size(full)
-                yield Input(path, size, classify(rel, size, include=include, exclude=exclude, max_bytes=max_bytes)
-                            if size >= 0 else None)
+                yield _entry(path, rel, include=include, exclude=exclude, max_bytes=max_bytes)
 
 
-def _size(path: str) -> int:
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISSOCK, "a socket"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISDIR, "a directory"))
+
+
+def special_kind(mode: int) -> str:
+    """What a path that is not a regular file is, in words."""
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def _stat_problem(path: str, exc: OSError) -> str:
+    """Why a path cannot be stat'ed, in words: a broken link, a link loop, a vanished file..."""
+    if exc.errno == errno.ELOOP:
+        return "symbolic link loop (too many levels of symbolic links)"
+    if exc.errno == errno.ENOENT:
+        return "broken symbolic link (its target does not exist)" if os.path.islink(path) else "no such file or directory"
+    return exc.strerror or str(exc)
+
+
+def _entry(path: str, rel: str, *, include: Sequence[str], exclude: Sequence[str], max_bytes: int) -> Input:
+    """One path the walk met, stat'ed (following links) but never opened. --exclude comes first."""
+    hit = _matches(exclude, rel)
+    excluded = f"excluded by --exclude {hit!r}" if hit is not None else None
     try:
-        return os.stat(path).st_size
-    except OSError:
-        return -1  # unreadable: the reader reports why
+        st = os.stat(path)
+    except OSError as exc:
+        if excluded:
+            return Input(path, -1, excluded)
+        reason = _stat_problem(path, exc)
+        if exc.errno == errno.ENOENT and not os.path.lexists(path):
+            reason = "no such file (removed after the folder was listed)"
+        return Input(path, -1, error=reason)
+    if not stat.S_ISREG(st.st_mode):
+        return Input(path, -1, excluded or f"not a regular file: {special_kind(st.st_mode)}")
+    return Input(path, st.st_size, classify(rel, st.st_size, include=include, exclude=exclude, max_bytes=max_bytes))
+
+
+def read_regular(path: str, max_bytes: int) -> bytes:
+    """A regular file's bytes, never blocking on what is not one: opened with O_NONBLOCK (a FIFO
+    opens at once) and checked with fstat on the opened descriptor before any read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        if exc.errno == errno.EACCES:
+            raise InputError("permission denied", path=path) from None
+        if exc.errno == errno.ENOENT and not os.path.lexists(path):
+            raise InputError("no such file (removed after the folder was listed)", path=path) from None
+        raise InputError(_stat_problem(path, exc), path=path) from None
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise InputError(f"not a regular file: {special_kind(st.st_mode)}", path=path)
+        if st.st_size > max_bytes:
+            raise InputError(f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit", path=path)
+        with os.fdopen(fd, "rb", closefd=False) as fh:
+            data = fh.read(max_bytes + 1)
+    except InputError:
+        raise
+    except OSError as exc:
+        raise InputError(exc.strerror or str(exc), path=path) from None
+    finally:
+        os.close(fd)
+    if len(data) > max_bytes:
+        raise InputError(f"input is over the {max_bytes:,}-byte limit", path=path)
+    return data

@@ -3,7 +3,9 @@
 Each worker builds one Analyzer (pipeline + compiled rules) the first time it needs it and keeps
 it. A page becomes one plain, JSON-ready record: its row for the pages table, its findings and
 claims rows, and its text (capped) for the HTML report. A page that cannot be read becomes an
-`error` record with the reason; nothing a page contains can abort the audit. The worker hands
+`error` record with the reason; nothing a page contains can abort the audit. Each page has a time
+budget (`page_timeout`, enforced with SIGALRM in the worker process's main thread): a page that
+runs over it, or blocks reading, becomes an error record instead of stalling the audit. The worker hands
 back each record already encoded as its journal line (`Done`), so the parent process, which
 shares the cores with the workers, only appends bytes.
 """
@@ -14,6 +16,8 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -24,6 +28,7 @@ from checker.scoring import NOT_ASSESSED, UNJUDGED_BANDS
 from checker.suppress import apply_suppressions
 
 TEXT_CAP = 200_000  # characters of page text kept for the report's page view
+DEFAULT_PAGE_TIMEOUT = 60.0  # seconds per page
 
 Record = dict[str, Any]
 
@@ -50,6 +55,7 @@ class AnalyzerOptions:
     packs: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     max_bytes: int = 10 * 1024 * 1024
+    page_timeout: float = DEFAULT_PAGE_TIMEOUT  # seconds; 0: no limit
 
     def build(self):  # type: ignore[no-untyped-def]
         from checker.analyze import Analyzer
@@ -96,33 +102,72 @@ def ready() -> bool:
 
 def check_paths(options: AnalyzerOptions, items: list[tuple[str, int]]) -> list[Done]:
     """Local engine task: read and check each (path, size) in the worker."""
-    analyzer = analyzer_for(options)
-    return [finished(check_one(analyzer, path, None, options.max_bytes)) for path, _ in items]
+    return [finished(check_one(analyzer_for(options), path, None, options.max_bytes, timeout=options.page_timeout))
+            for path, _ in items]
 
 
 def check_payloads(options: AnalyzerOptions, items: list[tuple[str, bytes | str]]) -> list[Done]:
     """Dask engine task: the client read the bytes (no shared file system needed); a str
     payload is the read error the client met, reported as this page's error."""
-    analyzer = analyzer_for(options)
-    return [finished(check_one(analyzer, path, data, options.max_bytes)) for path, data in items]
+    return [finished(check_one(analyzer_for(options), path, data, options.max_bytes, timeout=options.page_timeout))
+            for path, data in items]
 
 
 def read_payload(path: str, max_bytes: int) -> bytes | str:
     """The file's bytes, or the one-line reason it cannot be read."""
-    from checker.ingest import read_source
+    from checker.audit.walk import read_regular
 
     try:
-        return read_source(path, max_bytes=max_bytes)
+        return read_regular(path, max_bytes)
     except CheckerError as exc:
         return str(exc)
 
 
-def check_one(analyzer, path: str, data: bytes | str | None, max_bytes: int) -> Record:  # type: ignore[no-untyped-def]
-    from checker.ingest import decode_bytes, detect_format, page_from_text, read_source
+class PageTimeout(BaseException):
+    """A page ran over its time budget. A BaseException, so that no `except Exception` in the
+    analysis (a rule's own guard, for one) can swallow it."""
+
+
+@contextmanager
+def time_budget(seconds: float) -> Iterator[None]:
+    """Raise PageTimeout in this thread after `seconds` (also out of a blocked system call).
+    Only the main thread of a process receives signals: elsewhere (a Dask worker's thread) and
+    with seconds <= 0 there is no limit."""
+    if seconds <= 0 or threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum: int, frame: object) -> None:
+        raise PageTimeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def check_one(analyzer, path: str, data: bytes | str | None, max_bytes: int, *,  # type: ignore[no-untyped-def]
+              timeout: float = 0) -> Record:
+    """One page's record; never raises for anything the page does, within `timeout` seconds."""
+    try:
+        with time_budget(timeout):
+            return _check_one(analyzer, path, data, max_bytes)
+    except PageTimeout:
+        _ANALYZERS.clear()  # the analysis was cut anywhere: build a fresh Analyzer for the next page
+        return status_record(path, "error", f"not checked: over the {timeout:g}-second time budget per page "
+                             "(--page-timeout)", size=len(data) if isinstance(data, bytes) else -1)
+
+
+def _check_one(analyzer, path: str, data: bytes | str | None, max_bytes: int) -> Record:  # type: ignore[no-untyped-def]
+    from checker.audit.walk import read_regular
+    from checker.ingest import decode_bytes, detect_format, page_from_text
 
     try:
         if data is None:
-            data = read_source(path, max_bytes=max_bytes)
+            data = read_regular(path, max_bytes)
         if isinstance(data, str):
             return status_record(path, "error", data, size=-1)
         text, encoding, notes = decode_bytes(data, source=path)

@@ -33,6 +33,7 @@ def audit(
     max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip files larger than this.", min=1)] = 10 * 1024 * 1024,
     hidden: Annotated[bool, typer.Option("--hidden", help="Also walk hidden folders (names starting with '.').")] = False,
     report_pages: Annotated[int, typer.Option("--report-pages", help="Embed the full text of this many lowest-scoring pages in report.html; others get excerpts around their findings.", min=0)] = 1000,
+    page_timeout: Annotated[float, typer.Option("--page-timeout", help="Seconds one page may take; a page over it becomes an error row (0: no limit).", min=0)] = 60.0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Audit a folder of saved pages: pages/findings/claims tables (CSV and Parquet), summary.json
@@ -45,7 +46,8 @@ def audit(
             result = run_audit(
                 inputs, out=out, include=include or _default_include(), exclude=exclude or (), jobs=jobs,
                 resume=resume, engine=engine.value, scheduler=scheduler, packs=packs or (), disable=disable or (),
-                max_bytes=max_bytes, hidden=hidden, report_pages=report_pages, progress=bar.update,
+                max_bytes=max_bytes, hidden=hidden, report_pages=report_pages, page_timeout=page_timeout,
+                progress=bar.update,
             )
     except OSError as exc:  # cannot write the outputs (permissions, disk full): files already in place stay intact
         from checker.errors import CheckerError

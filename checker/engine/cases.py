@@ -111,9 +111,13 @@ def case_files(directory: Path) -> list[Path]:
 
 
 def load_cases(directory: Path) -> list[Case]:
+    """The cases of every file under `directory`; a file reached through a symbolic link that
+    leads out of `directory` is refused."""
+    from checker.engine.loader import inside
+
     if not directory.is_dir():
         raise RuleFileError("no such cases directory", path=str(directory))
-    return [case for path in case_files(directory) for case in load_case_file(path)]
+    return [case for path in case_files(directory) for case in load_case_file(inside(path, directory))]
 
 
 def judge(case: Case, findings: Sequence[Finding]) -> CaseResult:
@@ -176,7 +180,7 @@ def validate_pack(path: Path, *, cases_dir: Path | None = None) -> PackValidatio
     id that clashes with a built-in one is an error), then run its cases: `cases_dir`, or
     PATH/cases when it exists. Raises RuleFileError (file and key) for any schema problem."""
     from checker.analyze import Analyzer
-    from checker.engine.loader import builtin_pack_dirs, load_pack, load_ruleset
+    from checker.engine.loader import builtin_pack_dirs, inside, load_pack, load_ruleset
 
     path = Path(path)
     pack, rules = load_pack(path)
@@ -186,7 +190,7 @@ def validate_pack(path: Path, *, cases_dir: Path | None = None) -> PackValidatio
     else:
         ruleset = load_ruleset(extra_pack_dirs=[path])
     if cases_dir is None and (path / "cases").is_dir():
-        cases_dir = path / "cases"
+        cases_dir = inside(path / "cases", path)  # the pack's own cases stay inside the pack
     cases = load_cases(Path(cases_dir)) if cases_dir is not None else []
     ids = {r.id for r in rules}
     for case in cases:

@@ -7,7 +7,7 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache, cached_property
+from functools import cached_property
 from typing import Any
 
 from checker.claims import SentenceView
@@ -15,7 +15,7 @@ from checker.engine.loader import Rule
 from checker.engine.schema import Selector
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
-from checker.safe_regex import compile_regex
+from checker.safe_regex import alternation, compile_regex, phrases_regex
 from checker.claims import inside_quotes, is_established
 from checker.types import NOT_MADE, Caution, Claim, Page, Severity, lower_severity
 
@@ -63,18 +63,6 @@ Evaluator = Callable[[Rule, PageContext], Iterator[Hit]]
 
 
 # --- text matches: phrase, pattern, regex share the context filter ---------------------------
-
-@cache
-def phrases_regex(phrases: tuple[str, ...]) -> Any:
-    """One case-insensitive, word-bounded RE2 alternation for a phrase list, built once."""
-    return compile_regex(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")\b")
-
-
-@cache
-def alternation(patterns: tuple[str, ...], ignore_case: bool) -> Any:
-    """A rule's regexes as one RE2 alternation: one linear pass over the text, not one per pattern."""
-    return compile_regex("|".join(f"(?:{p})" for p in patterns), ignore_case=ignore_case)
-
 
 def hit_modality(view: SentenceView, start: int, end: int) -> dict[str, str]:
     """Categories of the qualifiers that govern [start, end), with their trigger words."""

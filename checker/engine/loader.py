@@ -18,7 +18,7 @@ from checker.engine.schema import MATCH_MODELS, PackModel, RuleModel, Strict
 from checker.errors import RuleFileError
 from checker.lexicon import _load_yaml, validation_error
 from checker.paths import packs_dir
-from checker.safe_regex import compile_regex
+from checker.safe_regex import alternation, compile_regex, phrases_regex
 from checker.types import Severity
 
 # Findings that do not come from a rule file: the sentence model's, and ci's own. They can be
@@ -84,7 +84,7 @@ def load_rule_file(path: Path, pack: PackModel) -> Rule:
     except ValidationError as exc:
         err = validation_error(exc, path)
         raise RuleFileError(err.detail, path=str(path), key=f"match.{err.key}") from None
-    _check_match(model.kind, match, path)
+    _check_match(model.kind, match, path, model.context)
     return Rule(
         id=model.id, name=model.name, pack=pack.name, kind=model.kind, severity=model.severity,
         confidence=model.confidence, message=model.message, rationale=model.rationale,
@@ -93,11 +93,14 @@ def load_rule_file(path: Path, pack: PackModel) -> Rule:
     )
 
 
-def _check_match(kind: str, match: Any, path: Path) -> None:
+def _check_match(kind: str, match: Any, path: Path, context: Any = None) -> None:
+    """Compile everything the scan will compile for this rule, exactly as it will (each regex
+    alone first, to name the bad one; then the combined alternation the scan runs)."""
     where = str(path)
     if kind == "regex":
         for i, rx in enumerate(match.regex):
             compile_regex(rx, ignore_case=match.ignore_case, path=where, key=f"match.regex.{i}")
+        _combined(alternation, (tuple(match.regex), match.ignore_case), where, "match.regex")
     elif kind == "pattern":
         for i, pattern in enumerate(match.patterns):
             for j, token in enumerate(pattern):
@@ -111,13 +114,29 @@ def _check_match(kind: str, match: Any, path: Path) -> None:
         for key in ("anchor_regex", "href_regex"):
             if getattr(match, key):
                 compile_regex(getattr(match, key), path=where, key=f"match.{key}")
+    elif kind == "metric":
+        if match.terms and match.metric in ("term_density", "term_repeat"):
+            _combined(phrases_regex, (tuple(match.terms),), where, "match.terms")
     elif kind == "conditional":
         for part in ("when", "and_present", "and_absent"):
             sel = getattr(match, part)
             for i, rx in enumerate(sel.regex if sel else []):
                 compile_regex(rx, path=where, key=f"match.{part}.regex.{i}")
+            if sel and sel.regex:
+                _combined(alternation, (tuple(sel.regex), True), where, f"match.{part}.regex")
+            if sel and sel.phrases:
+                _combined(phrases_regex, (tuple(sel.phrases),), where, f"match.{part}.phrases")
         if not (match.and_present or match.and_absent):
             raise RuleFileError("needs and_present or and_absent", path=where, key="match")
+    if context is not None and context.unless_sentence_has:
+        _combined(phrases_regex, (tuple(context.unless_sentence_has),), where, "context.unless_sentence_has")
+
+
+def _combined(build: Any, args: tuple[Any, ...], where: str, key: str) -> None:
+    try:
+        build(*args)
+    except RuleFileError as exc:
+        raise RuleFileError(f"{exc.detail} (the combined pattern the scan runs)", path=where, key=key) from None
 
 
 def _validate_patterns(patterns: list[list[dict[str, object]]], where: str) -> None:
@@ -137,11 +156,19 @@ def load_pack(directory: Path) -> tuple[PackModel, list[Rule]]:
     if not manifest.is_file():
         raise RuleFileError("not a rule pack (no pack.yml)", path=str(directory))
     try:
-        pack = PackModel.model_validate(_load_yaml(manifest))
+        pack = PackModel.model_validate(_load_yaml(inside(manifest, directory)))
     except ValidationError as exc:
         raise validation_error(exc, manifest) from None
-    rules = [load_rule_file(p, pack) for p in sorted(directory.glob("*.yml")) if p.name != "pack.yml"]
+    rules = [load_rule_file(inside(p, directory), pack) for p in sorted(directory.glob("*.yml")) if p.name != "pack.yml"]
     return pack, rules
+
+
+def inside(path: Path, folder: Path) -> Path:
+    """`path`, unless it is a symbolic link (or under one) that leads out of `folder`."""
+    if not path.resolve().is_relative_to(folder.resolve()):
+        raise RuleFileError(f"is a symbolic link leading out of {folder} (to {path.resolve()}); "
+                            "a pack's files must stay inside its folder", path=str(path))
+    return path
 
 
 def load_ruleset(
