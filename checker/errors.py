@@ -37,3 +37,24 @@ class ConfigError(CheckerError):
 
 class ModelError(CheckerError):
     """A shipped model file that is missing or malformed."""
+
+
+class MissingExtraError(CheckerError):
+    """A command needs an optional dependency group that is not installed."""
+
+
+# Optional dependency groups (pyproject's extras): what each imports. Scanning needs none of them.
+EXTRAS: dict[str, tuple[str, ...]] = {
+    "audit": ("pandas", "pyarrow"),
+    "train": ("sklearn", "scipy"),
+    "dask": ("dask", "distributed"),
+}
+
+
+def require_extra(extra: str, *, command: str) -> None:
+    """Raise a one-line error naming the extra to install when its modules are missing."""
+    from importlib.util import find_spec
+
+    missing = [m for m in EXTRAS[extra] if find_spec(m) is None]
+    if missing:
+        raise MissingExtraError(f"[E201] `checker {command}` needs {', '.join(missing)}: pip install 'checker[{extra}]'")

@@ -126,3 +126,38 @@ def test_scan_path_does_not_import_pandas_or_sklearn():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=120)
     assert proc.returncode == 0, proc.stderr.decode()
     assert proc.stdout.decode().strip() == ""
+
+
+def test_scanning_imports_no_optional_extra():
+    """`pip install .` scans: the scan path never imports what the audit or train extras bring."""
+    import subprocess
+    import sys
+
+    code = ("import sys; from checker.cli import main; sys.argv = ['checker', 'scan', 'examples/clinic-page.html', '--format', 'json']\n"
+            "import contextlib, io\n"
+            "with contextlib.redirect_stdout(io.StringIO()):\n"
+            "    try: main()\n"
+            "    except SystemExit: pass\n"
+            "print(sorted(m for m in ('pandas', 'pyarrow', 'sklearn', 'scipy') if m in sys.modules))")
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_missing_extra_is_named_in_one_line(monkeypatch, capsys, tmp_path):
+    import importlib.util
+    import sys
+
+    from checker.cli import main
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "pyarrow" else real(name, *a))
+    monkeypatch.setattr(sys, "argv", ["checker", "audit", str(tmp_path), "--out", str(tmp_path / "out")])
+    try:
+        main()
+    except SystemExit as exc:
+        code = exc.code
+    err = capsys.readouterr().err
+    assert code == 2 and err.strip() == "checker: error: [E201] `checker audit` needs pyarrow: pip install 'checker[audit]'"

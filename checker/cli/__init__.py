@@ -23,17 +23,12 @@ def main() -> None:
         sys.exit(130)
     except SystemExit:
         raise
-    except Exception as exc:  # click usage errors and anything unforeseen: one line, never a traceback
-        import click
-
-        try:  # typer >= 0.2x vendors its own click: its usage errors are not click's classes
-            from typer._click.exceptions import ClickException as VendoredClickException
-        except ImportError:
-            VendoredClickException = click.exceptions.ClickException
-        if isinstance(exc, (click.exceptions.ClickException, VendoredClickException)):
-            exc.show()
+    except Exception as exc:  # usage errors of typer's own (vendored) click, and anything unforeseen: one line
+        show = getattr(exc, "show", None)
+        if callable(show) and hasattr(exc, "exit_code"):  # click's ClickException interface, whichever copy raised it
+            show()
             sys.exit(2)
-        if isinstance(exc, click.exceptions.Abort):
+        if type(exc).__name__ == "Abort":
             sys.exit(130)
         print(f"checker: internal error: {type(exc).__name__}: {exc} (please report it)", file=sys.stderr)
         sys.exit(2)

@@ -38,6 +38,11 @@ def audit(
 ) -> None:
     """Audit a folder of saved pages: pages/findings/claims tables (CSV and Parquet), summary.json
     and a self-contained report.html. Every file gets a row (ok, skipped or error, with the reason)."""
+    from checker.errors import require_extra
+
+    require_extra("audit", command="audit")
+    if engine.value == "dask":
+        require_extra("dask", command="audit --engine dask")
     from checker.audit import audit as run_audit
 
     previous = signal.signal(signal.SIGTERM, _interrupt)  # kill (TERM) stops like Ctrl-C

@@ -24,6 +24,9 @@ def train(
     """Train the sentence and document models on the train + dev splits (thresholds chosen by
     5-fold cross-validation) and write, as JSON, the parts that beat the rules alone both out of
     fold and on the dev documents' out-of-fold predictions. The test split is never read."""
+    from checker.errors import require_extra
+
+    require_extra("train", command="train")
     from checker.model.train import TrainConfig, train_models
     from checker.paths import models_dir
 
