@@ -52,6 +52,6 @@ def detect_language(text: str) -> Language:
 
 @cache
 def _identifier() -> Any:
-    from py3langid.langid import LanguageIdentifier, MODEL_FILE
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -15,7 +15,6 @@ import re2
 
 from checker.errors import RuleFileError, clip
 
-
 MAX_MEM = 64 << 20  # RE2's memory budget per compiled regex
 
 

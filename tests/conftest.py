@@ -46,21 +46,24 @@ def seed_path(prefix: str) -> Path:
 @pytest.fixture
 def cli_runner(monkeypatch, capsys):
     """Run `checker ARGS` in this process: (exit code, stdout, stderr), with no traceback."""
-    import sys
+    from tests.helpers import run_cli
 
-    from checker.cli import main
+    monkeypatch.setenv("COLUMNS", "200")
 
     def run(*args: str) -> tuple[int, str, str]:
-        monkeypatch.setattr(sys, "argv", ["checker", *args])
-        monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
-        monkeypatch.setenv("COLUMNS", "200")
-        code: int | str | None = 0
-        try:
-            main()
-        except SystemExit as exc:
-            code = exc.code
-        out, err = capsys.readouterr()
-        assert "Traceback" not in err, err
-        return (code if isinstance(code, int) else (0 if code is None else 2)), out, err
+        return run_cli(monkeypatch, capsys, *args)
+
+    return run
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys, tmp_path):
+    """Run the CLI with the working folder at tmp_path."""
+    monkeypatch.chdir(tmp_path)
+
+    def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+        from tests.helpers import run_cli
+
+        return run_cli(monkeypatch, capsys, *args, env=env)
 
     return run

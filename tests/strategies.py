@@ -17,7 +17,8 @@ words = st.sampled_from(INTERVENTIONS + EFFECTS + CONDITIONS + EXTRAS + ["and", 
 
 @st.composite
 def claim_sentences(draw: st.DrawFn) -> str:
-    return f"{draw(st.sampled_from(INTERVENTIONS[:5])).capitalize()} {draw(st.sampled_from(['cure', 'reverse', 'regenerate', 'treat', 'relieve']))} {draw(st.sampled_from(CONDITIONS))}."
+    effect = draw(st.sampled_from(["cure", "reverse", "regenerate", "treat", "relieve"]))
+    return f"{draw(st.sampled_from(INTERVENTIONS[:5])).capitalize()} {effect} {draw(st.sampled_from(CONDITIONS))}."
 
 
 @st.composite

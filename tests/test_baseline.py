@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from checker.ci.baseline import build_entries, dumps_baseline, fingerprint, load_baseline
-from tests.test_ci import CLEAN, SAFE, cli, write  # noqa: F401  (cli is a fixture)
+from tests.helpers import CLEAN, SAFE, write
 
 OTHER = "Our clinic offers stem cell therapy from a lab registered with the FDA.\n"  # a different UNR001 match
 

@@ -7,7 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 
 from checker.report.github import annotation, escape_data, escape_property
-from tests.test_ci import CLEAN, HYPE, SAFE, cli, write  # noqa: F401  (cli is a fixture)
+from tests.helpers import CLEAN, HYPE, SAFE, write
 
 LINE = re.compile(r"^(?P<file>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<sev>high|medium|low) (?P<rule>[A-Z]{3}\d{3}) (?P<msg>.+) \[(?P<name>[a-z0-9-]+)\]$")
 

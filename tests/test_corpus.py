@@ -11,8 +11,16 @@ import pytest
 
 from checker.errors import InputError
 from checker.evaluate.corpus import (
-    CORPUS_FILE, GENRES, HELD_OUT_GENRES, SPLITS, CollapsedText, LabelledSentence, assign_splits, load_corpus,
-    locate, read_records, schema_errors,
+    CORPUS_FILE,
+    HELD_OUT_GENRES,
+    SPLITS,
+    CollapsedText,
+    LabelledSentence,
+    assign_splits,
+    load_corpus,
+    locate,
+    read_records,
+    schema_errors,
 )
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpora" / "clinic-claims"

@@ -12,9 +12,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from checker.errors import InputError
-from checker.ingest import load_page
-from checker.ingest import netguard
+from checker.ingest import load_page, netguard
 from checker.ingest.fetch import MAX_REDIRECTS, fetch
+
 
 def deflate(data: bytes, wbits: int) -> bytes:
     packer = zlib.compressobj(9, zlib.DEFLATED, wbits)

@@ -430,9 +430,9 @@ def test_fast_application_equals_the_reference_on_every_corpus_page(model_analyz
     rules = Analyzer(use_models=False)
     pages = checked = 0
     for doc in load_corpus(CORPUS):
+        from checker.claims import sentence_views
         from checker.ingest import load_page
         from checker.nlp.pipeline import annotate
-        from checker.claims import sentence_views
 
         page = load_page(CORPUS / doc.file)
         report = rules.check_page(page)

@@ -4,7 +4,8 @@ anaphora and context resolution, long text in chunks."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from checker.ingest import page_from_text
 from checker.nlp.pipeline import CHUNK_CHARS, annotate, chunks

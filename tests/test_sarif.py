@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_ci import SAFE, cli, write  # noqa: F401  (cli is a fixture)
+from tests.helpers import SAFE, write
 
 SCHEMA = Path(__file__).resolve().parent.parent.parent / "shared" / "schemas" / "sarif-schema-2.1.0.json"
 

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
-from checker.suppress import apply_suppressions, parse_directives
 from checker.ingest import page_from_text
 from checker.scoring import score_page
-from tests.test_ci import CLEAN, SAFE, cli, write  # noqa: F401  (cli is a fixture)
+from checker.suppress import apply_suppressions, parse_directives
+from tests.helpers import CLEAN, SAFE, write
 
 CURE = "Our stem cell injections cure knee arthritis."  # UNP001 (plus page-level disclosure findings)
 

@@ -13,7 +13,15 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from concurrent.futures.process import BrokenProcessPool
 
 from checker.audit.worker import (
-    AnalyzerOptions, Done, check_paths, check_payloads, finished, init_local_worker, read_payload, ready, status_record,
+    AnalyzerOptions,
+    Done,
+    check_paths,
+    check_payloads,
+    finished,
+    init_local_worker,
+    read_payload,
+    ready,
+    status_record,
 )
 from checker.errors import ConfigError
 

@@ -58,10 +58,10 @@ class AnalyzerOptions:
     page_timeout: float = DEFAULT_PAGE_TIMEOUT  # seconds; 0: no limit
 
     def build(self):  # type: ignore[no-untyped-def]
+        from pathlib import Path
+
         from checker.analyze import Analyzer
         from checker.engine import load_ruleset
-
-        from pathlib import Path
 
         ruleset = load_ruleset(extra_pack_dirs=[Path(p) for p in self.packs], disabled=self.disable)
         return Analyzer(ruleset=ruleset, max_bytes=self.max_bytes)

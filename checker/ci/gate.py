@@ -14,10 +14,10 @@ from pathlib import Path
 from checker.ci.baseline import Entry, build_entries, fingerprint, load_baseline
 from checker.ci.changed import changed_files
 from checker.ci.files import Skipped, Target, collect_files
-from checker.suppress import UnusedSuppression, apply_suppressions
 from checker.config import ConfigResolver, Settings, load_rules
 from checker.errors import CheckerError
 from checker.scoring import NOT_ASSESSED, UNJUDGED_BANDS
+from checker.suppress import UnusedSuppression, apply_suppressions
 from checker.types import Finding, Report, Severity, severity_rank
 
 # Pseudo-rules: what the gate itself reports, in every output format.

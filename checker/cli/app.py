@@ -31,9 +31,9 @@ def root(
     """checker: a clinic-claim credibility checker."""
 
 
-from checker.cli import scan as _scan  # noqa: E402,F401  (registers commands)
-from checker.cli import rules as _rules  # noqa: E402,F401
-from checker.cli import ci as _ci  # noqa: E402,F401
 from checker.cli import audit as _audit  # noqa: E402,F401
-from checker.cli import train as _train  # noqa: E402,F401
+from checker.cli import ci as _ci  # noqa: E402,F401
 from checker.cli import eval as _eval  # noqa: E402,F401
+from checker.cli import rules as _rules  # noqa: E402,F401
+from checker.cli import scan as _scan  # noqa: E402,F401  (registers commands)
+from checker.cli import train as _train  # noqa: E402,F401

@@ -8,15 +8,13 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
-from checker.claims import SentenceView
+from checker.claims import SentenceView, inside_quotes, is_established
 from checker.engine.loader import Rule
 from checker.engine.schema import Selector
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.safe_regex import alternation, compile_regex, phrases_regex
-from checker.claims import inside_quotes, is_established
 from checker.types import NOT_MADE, Caution, Claim, Page, Severity, lower_severity
 
 _CAUTION_CATEGORIES_FOR_SENTENCE = {"risk", "uncertainty", "regulatory"}

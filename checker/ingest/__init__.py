@@ -9,7 +9,8 @@ from pathlib import Path
 
 from checker.errors import InputError
 from checker.ingest.decode import clean_text, decode_bytes
-from checker.ingest.fetch import DEADLINE_SECONDS, fetch as fetch_url, is_url
+from checker.ingest.fetch import DEADLINE_SECONDS, is_url
+from checker.ingest.fetch import fetch as fetch_url
 from checker.ingest.html import read_html
 from checker.ingest.markdown import read_markdown
 from checker.ingest.text import read_text

@@ -34,6 +34,7 @@ def split_blocks(text: str) -> list[Block]:
         pos += len(raw)
     blocks: list[Block] = []
     start: int | None = None
+    last_end = 0
     kind = "p"
     for i, (offset, body) in enumerate(lines):
         if not body:

@@ -252,7 +252,7 @@ def sentence_feature_sets(
                 f[f"pack:{fd.pack}"] = 1.0
                 f[f"sev:{fd.severity}"] = 1.0
             parts["findings"] = f
-        for k, (rows, groups) in enumerate(zip(out, layouts)):
+        for k, (rows, _groups) in enumerate(zip(out, layouts)):
             base, rest = extends[k]
             row: dict[str, float] = dict(out[base][-1]) if base >= 0 else {"bias": 1.0}
             for g in rest:

@@ -39,7 +39,8 @@ from checker.model.document import DocumentModel
 from checker.model.document import to_json as document_to_json
 from checker.model.features import document_features, sentence_features
 from checker.model.linear import LinearModel
-from checker.model.sentence import SentenceModel, to_json as sentence_to_json
+from checker.model.sentence import SentenceModel
+from checker.model.sentence import to_json as sentence_to_json
 from checker.model.store import DOCUMENT_FILE, SENTENCE_FILE, Models, rules_fingerprint
 from checker.types import severity_rank
 
@@ -277,7 +278,7 @@ def tune_thresholds(rated: Sequence[Rated], lexicon: Any, config: TrainConfig) -
         return [any(sentence_pred[i] for i in idx) for _, _, idx in units]
 
     def claim_pred(t: float) -> list[bool]:
-        return lift([l or (not f and p >= t) for l, f, p in zip(lex, found, p_c)])
+        return lift([by_lexicon or (not f and p >= t) for by_lexicon, f, p in zip(lex, found, p_c)])
 
     # the model may add claims only as precisely as the rules find them: of the thresholds that
     # keep claim precision at the rules' own, the one with the best F1 (none: add nothing)

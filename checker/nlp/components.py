@@ -110,7 +110,7 @@ def entity_spans(doc: Doc) -> list[Span]:
 
 
 @Language.factory("checker_sentences")
-def make_sentences(nlp: Language, name: str) -> "SentenceBounds":
+def make_sentences(nlp: Language, name: str) -> SentenceBounds:
     return SentenceBounds(nlp)
 
 
@@ -162,7 +162,7 @@ def _is_abbreviation(term: str) -> bool:
 
 
 @Language.factory("checker_entities", default_config={"lexicon_dir": ""})
-def make_entities(nlp: Language, name: str, lexicon_dir: str) -> "EntityRuler":
+def make_entities(nlp: Language, name: str, lexicon_dir: str) -> EntityRuler:
     from pathlib import Path
 
     return EntityRuler(nlp, load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
@@ -271,7 +271,7 @@ def resolve_overlaps(found: list[Entity]) -> list[Entity]:
 
 
 @Language.factory("checker_qualifiers", default_config={"lexicon_dir": ""})
-def make_qualifiers(nlp: Language, name: str, lexicon_dir: str) -> "QualifierRuler":
+def make_qualifiers(nlp: Language, name: str, lexicon_dir: str) -> QualifierRuler:
     from pathlib import Path
 
     return QualifierRuler(nlp, load_lexicon(Path(lexicon_dir) if lexicon_dir else None))
@@ -356,7 +356,7 @@ def _longest_first(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, 
 
 
 @Language.factory("checker_negex", default_config={"neg_termset": None})
-def make_negex(nlp: Language, name: str, neg_termset: dict) -> "FastNegex":
+def make_negex(nlp: Language, name: str, neg_termset: dict) -> FastNegex:
     return FastNegex(nlp, name, neg_termset=neg_termset)
 
 

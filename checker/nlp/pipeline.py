@@ -12,9 +12,9 @@ import spacy
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from checker.ingest.normalize import Evasion, Normalized, identity, normalize
 from checker.nlp import components  # noqa: F401  (registers our factories)
 from checker.nlp.components import doc_text, entities, negated, qualifiers, sentence_starts, token_offsets
-from checker.ingest.normalize import Evasion, Normalized, identity, normalize
 from checker.types import Mention, Page, Qualifier, Sentence
 
 CHUNK_CHARS = 100_000  # well under spaCy's max_length; long pages are processed whole, in chunks
@@ -25,8 +25,9 @@ DocMatcher = Callable[[Doc], Iterable[tuple[str, int, int]]]  # doc -> (rule id,
 @cache
 def build_nlp(lexicon_dir: str = "") -> Language:
     """spacy.blank("en") + sentence bounds + entity ruler + negex + qualifiers."""
-    from checker.lexicon import load_lexicon
     from pathlib import Path
+
+    from checker.lexicon import load_lexicon
 
     lexicon = load_lexicon(Path(lexicon_dir) if lexicon_dir else None)
     nlp = spacy.blank("en")
@@ -108,7 +109,7 @@ def analysis_text(page: Page, start: int, end: int) -> str:
     return _break_long_runs("".join(pieces))
 
 
-_LONG_RUN = re.compile(r"\S{%d}" % 200)
+_LONG_RUN = re.compile(r"\S{200}")
 
 
 def _break_long_runs(text: str) -> str:

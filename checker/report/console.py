@@ -81,7 +81,8 @@ def _breakdown(report: Report) -> Text:
     if rest:
         parts.append(f"{sum(i.points for i in rest):+.1f} {len(rest)} more")
     if credits:
-        parts.append(f"{sum(i.points for i in credits):+.1f} cautions ({', '.join(i.label.removeprefix('gives a ').removesuffix(' caution') for i in credits)})")
+        names = ", ".join(i.label.removeprefix("gives a ").removesuffix(" caution") for i in credits)
+        parts.append(f"{sum(i.points for i in credits):+.1f} cautions ({names})")
     return Text("= " + "  ".join(parts) + f"  = {report.score}", style="dim")
 
 
