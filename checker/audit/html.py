@@ -23,7 +23,7 @@ from checker.audit.tables import pack_column
 EXCERPT_PAD = 100  # characters of context either side of a finding in an excerpt
 EXCERPT_FINDINGS = 4  # an excerpt shows the text around this many findings, the most severe first
 LEAD_CHARS = 1200  # a page without findings shows its first characters
-BAND_COLORS = {"high": "#2e7d32", "mixed": "#c79100", "low": "#e65100", "very low": "#b71c1c"}
+BAND_COLORS = {"high": "#2e7d32", "mixed": "#c79100", "low": "#e65100", "very low": "#b71c1c", "no-claims": "#1565c0"}
 STATUS_COLORS = {"approved": "#2e7d32", "not_approved": "#b71c1c", "unknown": "#6d6d6d", "none": "#6d6d6d"}
 
 
@@ -170,7 +170,7 @@ class ReportWriter:
             *[{"key": pack_column(p), "label": p, "type": "num", "pack": True} for p in self.packs],
             {"key": "rules", "label": "rules", "type": "str", "hidden": True},
             {"key": "conds", "label": "conditions", "type": "str", "hidden": True},
-            {"key": "title", "label": "title", "type": "str", "hidden": True},
+            {"key": "title", "label": "title", "type": "str"},  # the row arrays keep this order
         ]
         meta = {"columns": columns, "complete": summary["complete"], "fullTextPages": self.full_text_pages,
                 "bands": list(summary["bands"]), "rules": self.rules}
@@ -335,7 +335,10 @@ def _table_section(summary: dict[str, Any]) -> str:
 def _page_view() -> str:
     return (
         '<section id="page-view" hidden><div class="pv-head"><a href="#pages" class="back">← all pages</a>'
-        '<h2 id="pv-path"></h2><div id="pv-meta"></div><div id="pv-note" class="pv-note"></div></div>'
+        '<h2 id="pv-path"></h2><div id="pv-meta"></div><div id="pv-note" class="pv-note"></div>'
+        '<div class="pv-legend" id="pv-legend">findings highlighted by severity: <mark class="sev-high">high</mark> '
+        '<mark class="sev-medium">medium</mark> <mark class="sev-low">low</mark>; page-level findings are listed, '
+        'not highlighted</div></div>'
         '<div class="pv-body"><article id="pv-text" class="pv-text" aria-label="Page text"></article>'
         '<aside class="pv-side"><h3>Findings</h3><ol id="pv-findings"></ol>'
         '<details id="pv-claims-box"><summary>Claims</summary><ul id="pv-claims"></ul></details></aside></div>'
