@@ -58,6 +58,7 @@ class Analyzer:
         word_count = len(_WORD.findall(page.text))
         ctx = PageContext(page, ann, sentence_views(ann), claims, cautions, self.lexicon, word_count)
         findings = evaluate(ctx, self.ruleset)
+        assert self.models is not None  # set in __post_init__
         claims, scored = apply_models(self.models, ctx, findings, page_rules=self.page_rules, rule_weights=self.rule_weights,
                                       disabled=self.ruleset.disabled)
         return Report(

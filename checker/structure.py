@@ -270,7 +270,8 @@ def read(
     natural = False
     if (voice == "active" and agent == "other" and e.pos_ == "VERB" and pred.i == e.i  # the organ itself does it
             and not _subtree_has(pred, interventions) and not _subtree_has(pred, anaphors)):
-        subject_is_natural = _overlaps(subject, natural_terms) or subject.lemma_ in NATURAL_SUBJECTS  # type: ignore[union-attr]
+        assert subject is not None  # agent "other" is only set for a subject
+        subject_is_natural = _overlaps(subject, natural_terms) or subject.lemma_ in NATURAL_SUBJECTS
         natural = subject_is_natural
     if any(c.lemma_ in NATURAL_ADVERBS for c in pred.children) and not _subtree_has(pred, interventions):
         natural = True

@@ -151,8 +151,8 @@ def _markdown_directives(source: str) -> list[Directive]:
         elif tok.type == "inline":
             cursor = start
             for child in tok.children or ():
-                if child.type == "html_inline" and (m := _COMMENT.fullmatch(child.content)):
-                    cursor = add(child.content, m.group(1), cursor, tok.map[0] + 1)
+                if child.type == "html_inline" and (cm := _COMMENT.fullmatch(child.content)):
+                    cursor = add(child.content, cm.group(1), cursor, tok.map[0] + 1)
     return found
 
 

@@ -145,7 +145,7 @@ class JournalWriter:
         self.path = path
         self._synced = 0.0
         if resume_at is None:
-            self._fh = open(path, "wb")
+            self._fh: BinaryIO = open(path, "wb")
             header = {"journal": FORMAT, "config": config, "rules": rules or {}}
             self.append([orjson.dumps(header) + b"\n"])
         else:

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 from checker.audit.journal import JournalIndex, JournalWriter, OutputLock, iter_records, scan
 from checker.audit.walk import DEFAULT_INCLUDE, iter_inputs
@@ -25,6 +25,16 @@ JOURNAL = "journal.jsonl"
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_REPORT_PAGES = 1000
 CHUNK_PAGES = 500  # pages per chunk when building the tables from the journal
+
+
+class _WalkOptions(TypedDict):
+    """The keyword arguments of iter_inputs that an audit passes."""
+
+    include: tuple[str, ...]
+    exclude: tuple[str, ...]
+    max_bytes: int
+    hidden: bool
+    skip_dirs: tuple[Path, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,8 +108,8 @@ def audit(
     out_dir = Path(out)
     out_dir.mkdir(parents=True, exist_ok=True)
     with OutputLock(out_dir):  # one audit at a time per output folder, for the whole run
-        walk = dict(include=tuple(include), exclude=tuple(exclude), max_bytes=max_bytes, hidden=hidden, skip_dirs=(out_dir,))
-        config = {
+        walk: _WalkOptions = dict(include=tuple(include), exclude=tuple(exclude), max_bytes=max_bytes, hidden=hidden, skip_dirs=(out_dir,))
+        config: dict[str, Any] = {
             "inputs": [os.path.normpath(r) for r in roots], "include": list(include), "exclude": list(exclude),
             "max_bytes": max_bytes, "hidden": hidden, "packs": list(options.packs), "disable": list(disable),
         }
@@ -115,7 +125,7 @@ def audit(
                                   "resume with the same options, or drop --resume to start over", key="--resume")
         done_before = set(previous.entries) if previous else set()
 
-        total = sum(1 for _ in iter_inputs(roots, **walk))  # type: ignore[arg-type]
+        total = sum(1 for _ in iter_inputs(roots, **walk))
         counts = {"ok": 0, "skipped": 0, "error": 0, "words": 0, "done": 0}
         interrupted = False
         resumed = 0
@@ -136,7 +146,7 @@ def audit(
                 nonlocal resumed
                 batch: list[tuple[str, int]] = []
                 skipped: list[Done] = []
-                for item in iter_inputs(roots, **walk):  # type: ignore[arg-type]
+                for item in iter_inputs(roots, **walk):
                     if item.path in done_before:
                         resumed += 1
                         continue

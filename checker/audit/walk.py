@@ -83,11 +83,11 @@ def iter_inputs(
         walker = os.walk(root_s, followlinks=True, onerror=unreadable.append)
         while True:
             step = next(walker, None)
-            for exc in unreadable:  # os.walk met a folder it could not list: one row for the folder
-                path = os.path.normpath(exc.filename or root_s)
+            for err in unreadable:  # os.walk met a folder it could not list: one row for the folder
+                path = os.path.normpath(err.filename or root_s)
                 if path not in seen_paths:
                     seen_paths.add(path)
-                    yield Input(path, -1, error=f"cannot read this folder: {exc.strerror or exc}")
+                    yield Input(path, -1, error=f"cannot read this folder: {err.strerror or err}")
             unreadable.clear()
             if step is None:
                 break

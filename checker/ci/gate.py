@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from checker.ci.baseline import Entry, build_entries, fingerprint, load_baseline
 from checker.ci.changed import changed_files
@@ -19,6 +20,9 @@ from checker.errors import CheckerError
 from checker.scoring import NOT_ASSESSED, UNJUDGED_BANDS
 from checker.suppress import UnusedSuppression, apply_suppressions
 from checker.types import Finding, Report, Severity, severity_rank
+
+if TYPE_CHECKING:
+    from checker.engine.loader import Rule
 
 # Pseudo-rules: what the gate itself reports, in every output format.
 UNUSED_RULE, UNUSED_NAME = "CHK001", "unused-suppression"
@@ -149,7 +153,7 @@ class _Analyzers:
         return self._by_key[key]
 
     def rules(self) -> tuple:
-        by_id = {}
+        by_id: dict[str, Rule] = {}
         for analyzer in self._by_key.values():
             for rule in analyzer.ruleset.rules:  # type: ignore[attr-defined]
                 by_id.setdefault(rule.id, rule)

@@ -5,12 +5,15 @@ from __future__ import annotations
 import signal
 from enum import Enum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from checker.cli.app import app
 from checker.cli.common import DisableOpt, PacksOpt
+
+if TYPE_CHECKING:
+    from rich.progress import Progress, TaskID
 
 
 class Engine(str, Enum):
@@ -87,8 +90,8 @@ class _ProgressBar:
 
     def __init__(self, *, enabled: bool) -> None:
         self.enabled = enabled
-        self.progress = None
-        self.task = None
+        self.progress: Progress | None = None
+        self.task: TaskID | None = None
 
     def __enter__(self) -> _ProgressBar:
         return self
@@ -124,6 +127,7 @@ class _ProgressBar:
             return
         if self.progress is None:
             self._start()
+        assert self.progress is not None  # set by _start
         desc = f"ok {event.ok:,} · skipped {event.skipped:,} · errors {event.errors:,}"
         if event.phase == "writing":
             desc += " · writing tables and report…"

@@ -62,7 +62,7 @@ def render(result: dict[str, Any]) -> str:
     out += [comparison_table(configs, title=f"{result['corpus']} · split {'+'.join(result['splits'])} · {result['documents']} documents")]
     for name, summary in configs.items():
         out.append(f"{name}:" + _counts(summary)[1:])
-    styles = {}
+    styles: dict[str, dict[str, Any]] = {}
     for name, summary in configs.items():
         for style, sub in summary["styles"].items():
             if sub is not None:

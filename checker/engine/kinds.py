@@ -105,7 +105,8 @@ def contextual(rule: Rule, ctx: PageContext, spans: Iterator[tuple[int, int]]) -
         }
         if any(states[s] for s in c.skip):
             continue
-        severity, modifiers = None, ()
+        severity: Severity | None = None
+        modifiers: tuple[str, ...] = ()
         if states["hedged"]:
             if c.hedged == "skip":
                 continue
@@ -155,7 +156,8 @@ def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
                 continue
         if claim.start in seen:
             continue
-        severity, modifiers = None, ()
+        severity: Severity | None = None
+        modifiers: tuple[str, ...] = ()
         if claim.modality == "hedged":
             if rule.context.hedged == "skip":
                 continue

@@ -6,12 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from pydantic import ValidationError
 from spacy.errors import MatchPatternError
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from checker.engine.schema import MATCH_MODELS, PackModel, RuleModel, Strict
@@ -226,7 +227,7 @@ class DocMatchers:
         for rule in ruleset.by_kind("phrase"):
             attr = rule.match.attr  # type: ignore[attr-defined]
             pm = self.phrase.setdefault(attr, PhraseMatcher(nlp.vocab, attr=attr))
-            pm.add(rule.id, list(nlp.tokenizer.pipe(rule.match.phrases)))  # type: ignore[attr-defined]
+            pm.add(rule.id, list(cast(Tokenizer, nlp.tokenizer).pipe(rule.match.phrases)))  # type: ignore[attr-defined]
         for rule in ruleset.by_kind("pattern"):
             self.matcher.add(rule.id, rule.match.patterns)  # type: ignore[attr-defined]
             self.has_patterns = True

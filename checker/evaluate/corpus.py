@@ -221,13 +221,19 @@ class CollapsedText:
         length = 0
         for m in self._WS.finditer(text):
             if m.start() > pos:
-                starts.append(length), origins.append(pos), pieces.append(text[pos : m.start()])
+                starts.append(length)
+                origins.append(pos)
+                pieces.append(text[pos : m.start()])
                 length += m.start() - pos
-            starts.append(length), origins.append(m.start()), pieces.append(" ")
+            starts.append(length)
+            origins.append(m.start())
+            pieces.append(" ")
             length += 1
             pos = m.end()
         if pos < len(text):
-            starts.append(length), origins.append(pos), pieces.append(text[pos:])
+            starts.append(length)
+            origins.append(pos)
+            pieces.append(text[pos:])
         self.text = "".join(pieces)
         self._starts = starts
         self._origins = origins

@@ -103,10 +103,10 @@ def fda_letters(external: Path, analyzer: Any) -> dict[str, Any] | None:
     if not letters:
         return None
     per_letter = {}
-    total = Counter()
+    total: Counter[str] = Counter()
     for letter in letters:
         quotes = fda_quotes(letter.read_text(encoding="utf-8", errors="replace"))
-        c = Counter()
+        c: Counter[str] = Counter()
         for quote in quotes:
             report = analyzer.check_text(quote, source="<fda-quote>")
             c["quotes"] += 1

@@ -228,10 +228,10 @@ def sentence_feature_sets(
         if "ctxwords" in union:
             j = last_of_block.get(heading, -1) if heading != s.block else -1
             if j >= 0 and j >= i - 29:
-                f = heading_words.get(j)
-                if f is None:  # a heading's words serve every sentence of its section
-                    f = heading_words[j] = {f"hw:{w}": 1.0 for w in tokset(j)}
-                f = dict(f)
+                words = heading_words.get(j)
+                if words is None:  # a heading's words serve every sentence of its section
+                    words = heading_words[j] = {f"hw:{w}": 1.0 for w in tokset(j)}
+                f = dict(words)
             else:
                 f = {}
             if i > 0:

@@ -160,7 +160,8 @@ def _claim(page: Page, view: SentenceView, lexicon: Lexicon, main: str | None) -
     conditions = [m for m in view.of("CONDITION") if not m.negated]
     bodies = [m for m in view.of("BODY_PART") if not m.negated]
     effects = view.of("EFFECT")
-    modality, triggers = "asserted", ()
+    modality = "asserted"
+    triggers: tuple[str, ...] = ()
     for category, mod in _QUALIFIER_MODALITY:
         hits = tuple(q.trigger for q in view.qualifiers if q.category == category)
         if hits:

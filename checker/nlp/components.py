@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 from negspacy.negation import Negex
@@ -25,7 +25,9 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Sentencizer
+from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
+from thinc.types import Ints2d
 
 from checker.lexicon import Lexicon, load_lexicon
 from checker.safe_regex import compile_regex
@@ -140,7 +142,8 @@ class SentenceBounds:
         if "\n" in text or "\r" in text:
             is_start |= self._after_newlines(doc, text, ~arr[:, 2].astype(bool))
         is_start[0] = True
-        doc.from_array([SENT_START], np.where(is_start, 1, -1).astype(np.int64).astype(np.uint64)[:, None])
+        # thinc's Ints2d names the array type spaCy's stub expects; the uint64 column is what Doc.from_array reads
+        doc.from_array([SENT_START], cast(Ints2d, np.where(is_start, 1, -1).astype(np.int64).astype(np.uint64)[:, None]))
         doc.user_data[STARTS_KEY] = np.flatnonzero(is_start).tolist()
         return doc
 
@@ -154,6 +157,11 @@ class SentenceBounds:
         hits = words[k[k < len(words)]]
         out[hits[hits > 0]] = True
         return out
+
+
+def _tokenizer(nlp: Language) -> Tokenizer:
+    """`nlp.tokenizer`, which spaCy's stub types as a plain Callable[[str], Doc]."""
+    return cast(Tokenizer, nlp.tokenizer)
 
 
 def _is_abbreviation(term: str) -> bool:
@@ -184,9 +192,9 @@ class EntityRuler:
             abbreviations = [t for t in entry.terms if _is_abbreviation(t)]
             ordinary = [t for t in entry.terms if not _is_abbreviation(t)]
             if ordinary:
-                self.norm.add(f"{entry.label}|{entry.key}", list(nlp.tokenizer.pipe(ordinary)))
+                self.norm.add(f"{entry.label}|{entry.key}", list(_tokenizer(nlp).pipe(ordinary)))
             if abbreviations:
-                self.orth.add(f"{entry.label}|{entry.key}", list(nlp.tokenizer.pipe(abbreviations)))
+                self.orth.add(f"{entry.label}|{entry.key}", list(_tokenizer(nlp).pipe(abbreviations)))
             for rx in entry.regex:
                 self.regexes.append((entry.label, entry.key, compile_regex(rx, ignore_case=entry.label != "CTA")))
         self.by_id = by_id
@@ -294,7 +302,7 @@ class QualifierRuler:
             if not terms:
                 return
             match_id = strings.add(name)
-            self.matcher.add(name, list(nlp.tokenizer.pipe(terms)))
+            self.matcher.add(name, list(_tokenizer(nlp).pipe(terms)))
             if setting:
                 self.settings[match_id] = setting
 
@@ -303,9 +311,9 @@ class QualifierRuler:
         add("NEG|forward", neg["preceding_negations"], ("NEGATED", "forward", 10))
         add("NEG|backward", neg["following_negations"], ("NEGATED", "backward", 8))
         self.pseudo_id = strings.add("PSEUDO")
-        self.matcher.add("PSEUDO", list(nlp.tokenizer.pipe(q.pseudo + neg["pseudo_negations"])))
+        self.matcher.add("PSEUDO", list(_tokenizer(nlp).pipe(q.pseudo + neg["pseudo_negations"])))
         self.term_id = strings.add("TERMINATE")
-        self.matcher.add("TERMINATE", list(nlp.tokenizer.pipe(q.terminators + neg["termination"])))
+        self.matcher.add("TERMINATE", list(_tokenizer(nlp).pipe(q.terminators + neg["termination"])))
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.matcher(doc)

@@ -168,9 +168,9 @@ def annotate(
             s += len(chunk) - len(chunk.lstrip())
             S, E = back(base + s, base + s + len(stripped))
             sentences.append(Sentence(S, E, bisect_right(block_starts, S) - 1))
-        for e, neg in zip(entities(doc), negated(doc)):
-            S, E = back(base + int(starts[e.start]), base + int(ends[e.end - 1]))
-            mentions.append(Mention(e.label, e.key, S, E, original[S:E], neg))
+        for ent, neg in zip(entities(doc), negated(doc)):
+            S, E = back(base + int(starts[ent.start]), base + int(ends[ent.end - 1]))
+            mentions.append(Mention(ent.label, ent.key, S, E, original[S:E], neg))
         for q in qualifiers(doc):
             S, E = back(base + int(starts[q.start]), base + int(ends[q.end - 1]))
             scope_lo, scope_hi = back(base + q.scope_start, base + q.scope_end)

@@ -44,7 +44,7 @@ def render(report: Report, console: Console, *, show_claims: bool = True, show_c
     if show_cautions and report.cautions:
         table = Table(title="Cautions credited", title_justify="left", expand=True)
         for col in ("line", "category", "sentence"):
-            table.add_column(col, **({"style": "dim", "no_wrap": True} if col == "line" else {}))
+            table.add_column(col, style="dim" if col == "line" else None, no_wrap=col == "line")
         for c in report.cautions:
             table.add_row(str(report.page.position(c.start)[0]), c.category, " ".join(c.sentence.split())[:140])
         console.print(table)
@@ -111,7 +111,7 @@ def _claims_table(report: Report, console: Console) -> None:
     table = Table(title="Claims found (underlined: intervention, effect, condition or body part)", title_justify="left",
                   show_lines=False, expand=True)
     for col in ("line", "modality", "status", "the claim"):
-        table.add_column(col, **({"style": "dim", "no_wrap": True} if col == "line" else {}))
+        table.add_column(col, style="dim" if col == "line" else None, no_wrap=col == "line")
     for c in report.claims:
         table.add_row(str(report.page.position(c.start)[0]), c.modality, c.condition_status.replace("_", " "), _claim_words(report, c))
     console.print(table)
@@ -120,15 +120,16 @@ def _claims_table(report: Report, console: Console) -> None:
 def _claim_words(report: Report, claim: Claim) -> Text:
     """The claim's words with its parts underlined, cut to a window around them; parts resolved
     from elsewhere are named after it ("→ this therapy = stem cell therapy")."""
-    located = [(name, p) for name in _PART_STYLE if (p := claim.parts.get(name)) is not None and p.start is not None]
-    lo = min((p.start for _, p in located), default=claim.start)
-    hi = max((p.end or p.start for _, p in located), default=claim.end)
+    located = [(name, p.start, p.end or p.start) for name in _PART_STYLE
+               if (p := claim.parts.get(name)) is not None and p.start is not None]
+    lo = min((s for _, s, _ in located), default=claim.start)
+    hi = max((e for _, _, e in located), default=claim.end)
     start, end = max(claim.start, lo - 40), min(claim.end, hi + 40)
     raw = report.page.text[start:end]
     text = Text(("…" if start > claim.start else "") + raw.replace("\n", " ") + ("…" if end < claim.end else ""))
     shift = 1 if start > claim.start else 0
-    for name, part in located:
-        text.stylize(_PART_STYLE[name], part.start - start + shift, (part.end or part.start) - start + shift)  # type: ignore[operator]
+    for name, part_start, part_end in located:
+        text.stylize(_PART_STYLE[name], part_start - start + shift, part_end - start + shift)
     elsewhere = [f"{name.replace('_', ' ')}: {p.text} ({p.resolved})" for name in _PART_STYLE
                  if (p := claim.parts.get(name)) is not None and p.start is None]
     if claim.intervention_source == "anaphora" and claim.intervention:

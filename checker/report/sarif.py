@@ -109,7 +109,7 @@ def _information_uri() -> str | None:
         label, _, url = entry.partition(",")
         if label.strip().lower() in {"homepage", "home", "repository", "source", "documentation"} and url.strip():
             return url.strip()
-    home = meta.get("Home-page")
+    home = (meta.get_all("Home-page") or [None])[0]  # the first one, as Message.get (not in PackageMetadata before 3.12)
     return home if home and home.upper() != "UNKNOWN" else None
 
 
