@@ -35,7 +35,77 @@ _SPACE = re.compile(r"\s+")
 _SECTION_NAME = re.compile(r"<!\[([a-zA-Z][-_.a-zA-Z0-9]*)")
 
 
-class _Extractor(HTMLParser):
+class LinearHTMLParser(HTMLParser):
+    """HTMLParser in linear time on markup that never closes.
+
+    HTMLParser finds the end of a tag, comment, declaration or processing instruction by
+    searching the rest of the input. When there is none, Python 3.11's parser (before the 2025
+    fix, CVE-2025-6069) steps past the `<` and searches again from the next one: quadratic
+    ("<!--" x 100,000 or "<a " x 30,000 took minutes). Here a construct known not to close runs
+    to the end of the input, as in browsers (HTML5) and patched Pythons: its text is not shown,
+    and an unclosed comment hides the rest of the page, as it does on screen. Known not to close:
+    anything after the input's last `>`, and a comment or marked section whose end was already
+    searched for in vain from an earlier start. So no search is repeated.
+    """
+
+    def __init__(self, *, convert_charrefs: bool = True) -> None:
+        super().__init__(convert_charrefs=convert_charrefs)
+        self._unclosed_for: str | None = None
+        self._unclosed: dict[str, int] = {}
+
+    def _unclosed_from(self) -> dict[str, int]:
+        """For the current buffer: end marker -> first start offset from which it is never found."""
+        if self._unclosed_for is not self.rawdata:  # goahead() keeps an unparsed tail as a new buffer
+            self._unclosed_for = self.rawdata
+            self._unclosed = {">": self.rawdata.rfind(">") + 1}
+        return self._unclosed
+
+    def _never_closes(self, i: int, marker: str = ">") -> bool:
+        return i >= self._unclosed_from().get(marker, len(self.rawdata) + 1)
+
+    def _to_end(self) -> int:
+        return len(self.rawdata)
+
+    def parse_starttag(self, i: int) -> int:
+        return self._to_end() if self._never_closes(i) else super().parse_starttag(i)
+
+    def parse_endtag(self, i: int) -> int:
+        return self._to_end() if self._never_closes(i) else super().parse_endtag(i)
+
+    def parse_pi(self, i: int) -> int:
+        return self._to_end() if self._never_closes(i) else super().parse_pi(i)
+
+    def parse_comment(self, i: int, report: int = 1) -> int:
+        if self._never_closes(i) or self._never_closes(i, "-->"):
+            return self._to_end()
+        k: int = super().parse_comment(i, report)
+        if k < 0:  # no "-->" from here on: a comment to the end of the input
+            self._unclosed_from()["-->"] = i
+            return self._to_end()
+        return k
+
+    def parse_html_declaration(self, i: int) -> int:
+        """Python 3.11's parser asserts on malformed `<![…` sections (found by bench/fuzz.py);
+        like browsers, treat a broken declaration as a bogus comment and skip to its `>`.
+        A marked section with no end is left to the parser, which reads it as text to the next
+        `>`; its failed search is remembered (keyed by the end it needs) and not repeated."""
+        if self._never_closes(i):
+            return self._to_end()
+        name = _SECTION_NAME.match(self.rawdata, i)
+        marker = name.group(1).lower() if name else ""
+        if marker and self._never_closes(i, marker):
+            return -1
+        try:
+            k: int = super().parse_html_declaration(i)
+        except AssertionError:
+            j = self.rawdata.find(">", i + 2)
+            return -1 if j < 0 else j + 1
+        if k < 0 and marker:
+            self._unclosed_from()[marker] = i
+        return k
+
+
+class _Extractor(LinearHTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)  # references arrive apart, so positions stay exact
         self.parts: list[str] = []  # text pieces of the page, in order
@@ -58,8 +128,6 @@ class _Extractor(HTMLParser):
         self.author: str | None = None
         self.date: str | None = None
         self.pending_space = False
-        self._unclosed_for: str | None = None
-        self._unclosed: dict[str, int] = {}
 
     # -- structure -------------------------------------------------------------------------
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -126,67 +194,6 @@ class _Extractor(HTMLParser):
         self.text_starts.append(self.length)
         self.src_pos.append((line, col + offset_in_data))
         self._emit(piece)
-
-    # -- markup that never closes, in linear time ------------------------------------------------
-    # HTMLParser finds the end of a tag, comment, declaration or processing instruction by
-    # searching the rest of the input. When there is none, Python 3.11's parser (before the 2025
-    # fix, CVE-2025-6069) steps past the `<` and searches again from the next one: quadratic
-    # ("<!--" x 100,000 or "<a " x 30,000 took minutes). Here a construct known not to close
-    # runs to the end of the input, as in browsers (HTML5) and patched Pythons: its text is not
-    # shown, and an unclosed comment hides the rest of the page, as it does on screen. Known not to
-    # close: anything after the input's last `>`, and a comment or marked section whose end was
-    # already searched for in vain from an earlier start. So every search is made once.
-
-    def _unclosed_from(self) -> dict[str, int]:
-        """For the current buffer: end marker -> first start offset from which it is never found."""
-        if self._unclosed_for is not self.rawdata:  # goahead() keeps an unparsed tail as a new buffer
-            self._unclosed_for = self.rawdata
-            self._unclosed = {">": self.rawdata.rfind(">") + 1}
-        return self._unclosed
-
-    def _never_closes(self, i: int, marker: str = ">") -> bool:
-        return i >= self._unclosed_from().get(marker, len(self.rawdata) + 1)
-
-    def _to_end(self) -> int:
-        return len(self.rawdata)
-
-    def parse_starttag(self, i: int) -> int:
-        return self._to_end() if self._never_closes(i) else super().parse_starttag(i)
-
-    def parse_endtag(self, i: int) -> int:
-        return self._to_end() if self._never_closes(i) else super().parse_endtag(i)
-
-    def parse_pi(self, i: int) -> int:
-        return self._to_end() if self._never_closes(i) else super().parse_pi(i)
-
-    def parse_comment(self, i: int, report: int = 1) -> int:
-        if self._never_closes(i) or self._never_closes(i, "-->"):
-            return self._to_end()
-        k: int = super().parse_comment(i, report)
-        if k < 0:  # no "-->" from here on: a comment to the end of the input
-            self._unclosed_from()["-->"] = i
-            return self._to_end()
-        return k
-
-    def parse_html_declaration(self, i: int) -> int:
-        """Python 3.11's parser asserts on malformed `<![…` sections (found by bench/fuzz.py);
-        like browsers, treat a broken declaration as a bogus comment and skip to its `>`.
-        A marked section with no end is left to the parser, which reads it as text to the next
-        `>`; its failed search is remembered (keyed by the end it needs) and not repeated."""
-        if self._never_closes(i):
-            return self._to_end()
-        name = _SECTION_NAME.match(self.rawdata, i)
-        marker = name.group(1).lower() if name else ""
-        if marker and self._never_closes(i, marker):
-            return -1
-        try:
-            k: int = super().parse_html_declaration(i)
-        except AssertionError:
-            j = self.rawdata.find(">", i + 2)
-            return -1 if j < 0 else j + 1
-        if k < 0 and marker:
-            self._unclosed_from()[marker] = i
-        return k
 
     def handle_entityref(self, name: str) -> None:
         self._reference(f"&{name};")
