@@ -158,9 +158,12 @@ def timed_check(analyzer, data: bytes, fmt: str, max_seconds: float) -> str | No
 
 def worker(args: tuple[int, int, int, float, float]) -> tuple[Counter, list[tuple[str, bytes, str]]]:
     start, count, seed, max_seconds, deadline = args
+    if deadline and time.time() > deadline:
+        return Counter(), []  # over budget: skip the task without loading the pipeline
     from checker.analyze import Analyzer
 
     analyzer = Analyzer()
+    analyzer.check_text("Our stem cells cured my pain. They may help with arthritis.")  # lazy loads, untimed
     seeds = load_seeds()
     rng = random.Random(seed * 1_000_003 + start)
     stats: Counter = Counter()

@@ -32,11 +32,16 @@ def _seconds(run: Callable[[str], object], text: str) -> float:
 
 
 def assert_linear(run: Callable[[str], object], make: Callable[[int], str], n: int) -> None:
-    """run(make(10n)) costs at most MAX_RATIO times run(make(n)) (best of three for the small one)."""
+    """run(make(10n)) costs at most MAX_RATIO times run(make(n)): best of three for the small one,
+    and the pair measured again once if a busy machine made the first pair miss."""
     small_text, large_text = make(n), make(10 * n)
-    small = min(_seconds(run, small_text) for _ in range(3))
-    large = min(_seconds(run, large_text) for _ in range(2 if small < 0.02 else 1))
-    assert large <= MAX_RATIO * max(small, 1e-3), f"n={n}: {small:.4f} s, 10n: {large:.4f} s"
+    small, large = float("inf"), float("inf")
+    for _ in range(2):
+        small = min(small, *(_seconds(run, small_text) for _ in range(3)))
+        large = min(large, _seconds(run, large_text))
+        if large <= MAX_RATIO * max(small, 1e-3):
+            return
+    raise AssertionError(f"n={n}: {small:.4f} s, 10n: {large:.4f} s")
 
 
 def html(text: str) -> object:
@@ -142,3 +147,29 @@ def test_markdown_comments_are_dropped_as_before():
     assert _drop_comments("<!-- x\n" * 3) == ""
     page = markdown("# Title\n\n<div>\nCure <!-- note --> MS\n</div>\n\nText.\n")
     assert page.text == "Title\n\nCure MS \n\nText."  # as before: each tag becomes a space
+
+
+# -- CI suppressions read the source's comments with the same parsers ---------------------------
+
+@pytest.mark.parametrize("fmt,unit", [("html", "<a "), ("html", "<!-- x "), ("markdown", "<!-- x\n"), ("markdown", "<div><!-- a --> ")])
+def test_suppression_comments_are_read_in_linear_time(fmt, unit):
+    from checker.ci.suppress import parse_directives
+
+    def directives(source: str) -> object:
+        return parse_directives(page_from_text(source, format=fmt))
+
+    head = "<!-- checker-disable UNR001 -->\n\n"
+    assert_linear(directives, lambda n: head + unit * n, 1_000)
+    assert [d.text for d in directives(head + unit * 1_000)] == ["checker-disable UNR001"]
+
+
+# -- analysis stages the fuzzer's time bound found ----------------------------------------------
+
+def test_nested_qualifier_triggers_are_dropped_in_near_linear_time():
+    from checker.nlp.components import _longest_first
+
+    def triggers(n: int) -> list[tuple[int, int, int]]:  # a long trigger every 3 tokens, a short one inside it
+        return [m for i in range(0, 3 * n, 3) for m in ((1, i, i + 2), (2, i + 1, i + 2))]
+
+    assert_linear(lambda t: _longest_first(t), triggers, 5_000)  # type: ignore[arg-type]
+    assert _longest_first([(1, 0, 2), (2, 1, 2), (3, 1, 3), (4, 0, 2)]) == [(1, 0, 2), (3, 1, 3)]
