@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from html.parser import HTMLParser
 from typing import Literal
 
+from checker.ingest.html import LinearHTMLParser
 from checker.scoring import rescore
 from checker.types import Finding, Page, Report
 
@@ -92,8 +93,9 @@ def _directive(body: str, line: int, column: int, end_line: int) -> Directive | 
     return Directive(m.group(1), rules, line, column, end_line, text)  # type: ignore[arg-type]
 
 
-class _CommentParser(HTMLParser):
-    """Comments in markup, not inside <script>/<style> (html.parser treats those as raw text)."""
+class _CommentParser(LinearHTMLParser):
+    """Comments in markup, not inside <script>/<style> (html.parser treats those as raw text).
+    Linear on markup that never closes (see LinearHTMLParser)."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -125,9 +127,10 @@ def _markdown_directives(source: str) -> list[Directive]:
 
     found: list[Directive] = []
 
-    def add(comment: str, body: str, cursor: int, fallback_line: int) -> int:
-        """Record the directive in `comment`, found in the source at or after `cursor`."""
-        at = source.find(comment, cursor)
+    def add(comment: str, body: str, cursor: int, fallback_line: int, end: int) -> int:
+        """Record the directive in `comment`, found in the source at or after `cursor` (and
+        before `end`, its token's end: a search past it could cost the rest of the file each time)."""
+        at = source.find(comment, cursor, end)
         if at == -1:  # inside a container (quote, list) the token text lost its markers
             line, column, cursor_after = fallback_line, 1, cursor
         else:
@@ -143,17 +146,32 @@ def _markdown_directives(source: str) -> list[Directive]:
         if not tok.map:
             continue
         start = line_starts[min(tok.map[0], len(line_starts) - 1)]
+        end = line_starts[tok.map[1]] if tok.map[1] < len(line_starts) else len(source)
         if tok.type == "html_block":
             cursor = start
-            for m in _COMMENT.finditer(tok.content):
-                line = tok.map[0] + 1 + tok.content.count("\n", 0, m.start())
-                cursor = add(m.group(0), m.group(1), cursor, line)
+            line, counted = tok.map[0] + 1, 0  # lines counted up to offset `counted` of the block
+            for at, comment, body in _comments(tok.content):
+                line += tok.content.count("\n", counted, at)
+                counted = at
+                cursor = add(comment, body, cursor, line, end)
         elif tok.type == "inline":
             cursor = start
             for child in tok.children or ():
                 if child.type == "html_inline" and (cm := _COMMENT.fullmatch(child.content)):
-                    cursor = add(child.content, cm.group(1), cursor, tok.map[0] + 1)
+                    cursor = add(child.content, cm.group(1), cursor, tok.map[0] + 1, end)
     return found
+
+
+def _comments(html: str) -> Iterator[tuple[int, str, str]]:
+    """(offset, comment, body) of each `<!-- … -->` in `html`, as _COMMENT.finditer finds them, in
+    one pass: that pattern searched to the end again from every `<!--` that never closes."""
+    pos = 0
+    while (start := html.find("<!--", pos)) >= 0:
+        end = html.find("-->", start + 4)
+        if end < 0:
+            return
+        yield start, html[start : end + 3], html[start + 4 : end]
+        pos = end + 3
 
 
 def _text_directives(text: str) -> list[Directive]:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import accumulate
 
 from checker.claims import SentenceView, inside_quotes, is_established
 from checker.engine.loader import Rule
@@ -268,8 +269,13 @@ def eval_metric(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
             where, shown = (runs[0].start(), runs[0].end()), runs[0].group(0)
     elif metric == "evasions":
         # disguises that changed what was matched: they touch an entity or a rule match
-        touched = [(m.start, m.end) for m in ctx.ann.mentions] + [s for v in ctx.ann.rule_matches.values() for s in v]
-        hits = [e for e in ctx.ann.evasions if any(a < e.end and e.start < b for a, b in touched)]
+        touched = sorted([(m.start, m.end) for m in ctx.ann.mentions] + [s for v in ctx.ann.rule_matches.values() for s in v])
+        # an evasion touches a span iff, among the spans starting before it ends, one ends after it
+        # starts: a bisection and a prefix maximum, not a scan of every span per evasion (quadratic
+        # on pages with thousands of both)
+        starts = [a for a, _ in touched]
+        reach = list(accumulate((b for _, b in touched), max))
+        hits = [e for e in ctx.ann.evasions if (k := bisect_left(starts, e.end)) and reach[k - 1] > e.start]
         value = len(hits)
         if hits:
             where = (hits[0].start, hits[0].end)

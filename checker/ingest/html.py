@@ -31,9 +31,81 @@ _KIND = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5
          "h6": "heading", "li": "li", "dt": "li", "dd": "li", "blockquote": "quote", "td": "cell",
          "th": "cell", "pre": "pre", "title": "title"}
 _SPACE = re.compile(r"\s+")
+# A marked section's name ("<![CDATA[", "<![if …"): its kind decides the end HTMLParser searches for.
+_SECTION_NAME = re.compile(r"<!\[([a-zA-Z][-_.a-zA-Z0-9]*)")
 
 
-class _Extractor(HTMLParser):
+class LinearHTMLParser(HTMLParser):
+    """HTMLParser in linear time on markup that never closes.
+
+    HTMLParser finds the end of a tag, comment, declaration or processing instruction by
+    searching the rest of the input. When there is none, Python 3.11's parser (before the 2025
+    fix, CVE-2025-6069) steps past the `<` and searches again from the next one: quadratic
+    ("<!--" x 100,000 or "<a " x 30,000 took minutes). Here a construct known not to close runs
+    to the end of the input, as in browsers (HTML5) and patched Pythons: its text is not shown,
+    and an unclosed comment hides the rest of the page, as it does on screen. Known not to close:
+    anything after the input's last `>`, and a comment or marked section whose end was already
+    searched for in vain from an earlier start. So no search is repeated.
+    """
+
+    def __init__(self, *, convert_charrefs: bool = True) -> None:
+        super().__init__(convert_charrefs=convert_charrefs)
+        self._unclosed_for: str | None = None
+        self._unclosed: dict[str, int] = {}
+
+    def _unclosed_from(self) -> dict[str, int]:
+        """For the current buffer: end marker -> first start offset from which it is never found."""
+        if self._unclosed_for is not self.rawdata:  # goahead() keeps an unparsed tail as a new buffer
+            self._unclosed_for = self.rawdata
+            self._unclosed = {">": self.rawdata.rfind(">") + 1}
+        return self._unclosed
+
+    def _never_closes(self, i: int, marker: str = ">") -> bool:
+        return i >= self._unclosed_from().get(marker, len(self.rawdata) + 1)
+
+    def _to_end(self) -> int:
+        return len(self.rawdata)
+
+    def parse_starttag(self, i: int) -> int:
+        return self._to_end() if self._never_closes(i) else super().parse_starttag(i)
+
+    def parse_endtag(self, i: int) -> int:
+        return self._to_end() if self._never_closes(i) else super().parse_endtag(i)
+
+    def parse_pi(self, i: int) -> int:
+        return self._to_end() if self._never_closes(i) else super().parse_pi(i)
+
+    def parse_comment(self, i: int, report: bool = True) -> int:
+        if self._never_closes(i) or self._never_closes(i, "-->"):
+            return self._to_end()
+        k: int = super().parse_comment(i, report)
+        if k < 0:  # no "-->" from here on: a comment to the end of the input
+            self._unclosed_from()["-->"] = i
+            return self._to_end()
+        return k
+
+    def parse_html_declaration(self, i: int) -> int:
+        """Python 3.11's parser asserts on malformed `<![…` sections (found by bench/fuzz.py);
+        like browsers, treat a broken declaration as a bogus comment and skip to its `>`.
+        A marked section with no end is left to the parser, which reads it as text to the next
+        `>`; its failed search is remembered (keyed by the end it needs) and not repeated."""
+        if self._never_closes(i):
+            return self._to_end()
+        name = _SECTION_NAME.match(self.rawdata, i)
+        marker = name.group(1).lower() if name else ""
+        if marker and self._never_closes(i, marker):
+            return -1
+        try:
+            k: int = super().parse_html_declaration(i)
+        except AssertionError:
+            j = self.rawdata.find(">", i + 2)
+            return -1 if j < 0 else j + 1
+        if k < 0 and marker:
+            self._unclosed_from()[marker] = i
+        return k
+
+
+class _Extractor(LinearHTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=False)  # references arrive apart, so positions stay exact
         self.parts: list[str] = []  # text pieces of the page, in order
@@ -45,7 +117,9 @@ class _Extractor(HTMLParser):
         self.block_start: int | None = None
         self.block_kind = "p"
         self.block_region: Region = "main"
-        self.stack: list[tuple[str, bool, bool, str]] = []  # (tag, skip, chrome, kind)
+        # (tag, skip, chrome, kind): kind is the innermost block kind at this depth (the tag's own
+        # or inherited), so a new block reads it off the top in O(1), not by scanning the stack
+        self.stack: list[tuple[str, bool, bool, str]] = []
         self.open_counts: dict[str, int] = {}
         self.skip_depth = 0
         self.chrome_depth = 0
@@ -67,7 +141,7 @@ class _Extractor(HTMLParser):
         chrome = tag in _CHROME_TAGS or amap.get("role", "").lower() in _CHROME_ROLES or bool(
             _CHROME_WORDS.search(amap.get("class", "") + " " + amap.get("id", ""))
         )
-        kind = _KIND.get(tag, "")
+        kind = _KIND.get(tag, "") or (self.stack[-1][3] if self.stack else "")
         self.stack.append((tag, skip, chrome, kind))
         self.open_counts[tag] = self.open_counts.get(tag, 0) + 1
         self.skip_depth += skip
@@ -121,15 +195,6 @@ class _Extractor(HTMLParser):
         self.src_pos.append((line, col + offset_in_data))
         self._emit(piece)
 
-    def parse_html_declaration(self, i: int) -> int:
-        """Python 3.11's parser asserts on malformed `<![…` sections (found by bench/fuzz.py);
-        like browsers, treat a broken declaration as a bogus comment and skip to its `>`."""
-        try:
-            return super().parse_html_declaration(i)
-        except AssertionError:
-            j = self.rawdata.find(">", i + 2)
-            return -1 if j < 0 else j + 1
-
     def handle_entityref(self, name: str) -> None:
         self._reference(f"&{name};")
 
@@ -154,7 +219,7 @@ class _Extractor(HTMLParser):
             self._emit("\n\n")
         self.block_start = self.length
         self.pending_space = False
-        self.block_kind = next((k for _, _, _, k in reversed(self.stack) if k), "p")
+        self.block_kind = (self.stack[-1][3] if self.stack else "") or "p"
         self.block_region = "chrome" if self.chrome_depth else "main"
 
     def _end_block(self) -> None:
