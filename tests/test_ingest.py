@@ -41,6 +41,19 @@ HTML = """<!doctype html><html><head><title>Clinic &amp; Spa</title>
 <footer>Call 555-010-2233</footer></body></html>"""
 
 
+def test_html_positions_stay_exact_after_whitespace_collapses():
+    """Text nodes that wrap and indent ("\n      ") are read with one space; every word after
+    such a run still points at its own line and column in the source."""
+    source = ("<html><body>\n  <p>Our clinic\n        says   that\tstem cell therapy\n    is FDA registered and\n"
+              "      completely safe.</p>\n</body></html>\n")
+    page = page_from_text(source, format="html")
+    assert "Our clinic says that stem cell therapy is FDA registered and completely safe." in page.text
+    lines = source.split("\n")
+    for word in ("says", "that", "stem", "FDA", "registered", "completely"):
+        line, column = page.position(page.text.index(word))
+        assert lines[line - 1][column - 1 : column - 1 + len(word)] == word, (word, line, column)
+
+
 def test_html_visible_text_only():
     page = page_from_text(HTML, format="html")
     assert "var cure" not in page.text and "color:red" not in page.text

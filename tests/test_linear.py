@@ -1,7 +1,7 @@
 """Every ingest stage is linear in the size of its input (issue 15, "Hardening").
 
 Each shape below was once quadratic or worse. A test builds the input at sizes n and 10n and
-checks that the larger costs at most about 10x (the bound, 20x, leaves room for noise; a quadratic
+checks that the larger costs at most about 10x (the bound, 25x, leaves room for noise; a quadratic
 stage costs 100x), then runs the original reproduction at a modest size under a fixed time."""
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ from checker.ingest.html import read_html
 from checker.ingest.markdown import _drop_comments
 from checker.ingest.normalize import normalize
 
-MAX_RATIO = 20
+MAX_RATIO = 25  # linear costs about 10x, quadratic 100x
+MIN_SECONDS = 0.02  # below this, timer and cache noise decide the ratio; every old case took seconds here
 
 
 @pytest.fixture(scope="module")
@@ -36,10 +37,10 @@ def assert_linear(run: Callable[[str], object], make: Callable[[int], str], n: i
     and the pair measured again once if a busy machine made the first pair miss."""
     small_text, large_text = make(n), make(10 * n)
     small, large = float("inf"), float("inf")
-    for _ in range(2):
+    for _ in range(3):  # a busy machine can spoil a pair: the best of up to three
         small = min(small, *(_seconds(run, small_text) for _ in range(3)))
         large = min(large, _seconds(run, large_text))
-        if large <= MAX_RATIO * max(small, 1e-3):
+        if large <= MAX_RATIO * max(small, MIN_SECONDS):
             return
     raise AssertionError(f"n={n}: {small:.4f} s, 10n: {large:.4f} s")
 
@@ -153,7 +154,7 @@ def test_markdown_comments_are_dropped_as_before():
 
 @pytest.mark.parametrize("fmt,unit", [("html", "<a "), ("html", "<!-- x "), ("markdown", "<!-- x\n"), ("markdown", "<div><!-- a --> ")])
 def test_suppression_comments_are_read_in_linear_time(fmt, unit):
-    from checker.ci.suppress import parse_directives
+    from checker.suppress import parse_directives
 
     def directives(source: str) -> object:
         return parse_directives(page_from_text(source, format=fmt))

@@ -31,6 +31,7 @@ _KIND = {"h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5
          "h6": "heading", "li": "li", "dt": "li", "dd": "li", "blockquote": "quote", "td": "cell",
          "th": "cell", "pre": "pre", "title": "title"}
 _SPACE = re.compile(r"\s+")
+_RUN = re.compile(r"\S+(?: \S+)*")  # words whose spacing the text keeps exactly
 # A marked section's name ("<![CDATA[", "<![if …"): its kind decides the end HTMLParser searches for.
 _SECTION_NAME = re.compile(r"<!\[([a-zA-Z][-_.a-zA-Z0-9]*)")
 
@@ -189,11 +190,22 @@ class _Extractor(LinearHTMLParser):
         elif lead or self.pending_space:
             self._emit(" ")
         self.pending_space = collapsed.endswith(" ")
+        # one offset segment per run whose spaces were kept as they are: after a collapsed run
+        # ("\n      " -> " ") the text and the source part ways, so a new segment starts there
         line, col = self.getpos()
-        offset_in_data = len(data) - len(data.lstrip())
-        self.text_starts.append(self.length)
-        self.src_pos.append((line, col + offset_in_data))
-        self._emit(piece)
+        seen, line_start = 0, -col  # data offsets: how far newlines are counted; where the current line starts
+        for n, run in enumerate(_RUN.finditer(data)):
+            k = run.start()
+            newline = data.rfind("\n", seen, k)
+            if newline >= 0:
+                line += data.count("\n", seen, k)
+                line_start = newline + 1
+            seen = k
+            if n:
+                self._emit(" ")
+            self.text_starts.append(self.length)
+            self.src_pos.append((line, k - line_start))
+            self._emit(run.group())
 
     def handle_entityref(self, name: str) -> None:
         self._reference(f"&{name};")
