@@ -5,6 +5,7 @@ cautions. `compact` prints one line per finding."""
 from __future__ import annotations
 
 from rich.console import Console, Group
+from rich.padding import Padding
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -93,14 +94,14 @@ def _findings(report: Report, findings: list[Finding], console: Console) -> None
             (_where(report, f), "dim"), "  ", (f"{f.severity.upper():6}", _SEV_STYLE[f.severity]), " ",
             (f"{f.rule} {f.name}", "bold"), (f"  [{f.pack}]", "dim"), (f"  {f.explanation.contribution:+.1f} pts", "dim")))
         if f.match:
-            console.print(Text("    “" + " ".join(f.match.split())[:160] + "”", style="italic"))
-        console.print(Text(f"    {_one_line(f.message)}"))
+            console.print(_indented("“" + " ".join(f.match.split())[:160] + "”", "italic"))
+        console.print(_indented(_one_line(f.message)))
         for m in f.explanation.modifiers:
-            console.print(Text(f"    note: {m}", style="dim"))
+            console.print(_indented(f"note: {m}", "dim"))
         if f.rule not in explained:  # a rule's rationale and source once, at its first finding
             explained.add(f.rule)
-            console.print(Text("    why: " + _one_line(f.explanation.why), style="dim"))
-            console.print(Text(f"    source: {f.explanation.source}", style="dim blue"))
+            console.print(_indented("why: " + _one_line(f.explanation.why), "dim"))
+            console.print(_indented(f"source: {f.explanation.source}", "dim blue"))
 
 
 _PART_STYLE = {"intervention": "underline magenta", "effect": "bold underline red", "condition": "underline blue",
@@ -137,6 +138,11 @@ def _claim_words(report: Report, claim: Claim) -> Text:
     if elsewhere:
         text.append("  → " + "; ".join(elsewhere), style="dim")
     return text
+
+
+def _indented(text: str, style: str = "") -> Padding:
+    """A finding's detail line, indented under its title, wrapped lines included."""
+    return Padding(Text(text, style=style), (0, 0, 0, 4), expand=False)
 
 
 def _order(f: Finding) -> tuple[int, int, str]:
