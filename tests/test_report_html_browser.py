@@ -144,6 +144,11 @@ def test_page_view_highlights_findings_in_place(page, audited, tmp_path):
     for i in spans:  # each finding is highlighted exactly over its own characters
         f = record["findings"][i]
         assert "".join(covered[i]) == record["text"][f["start"]:f["end"]]
+    effects = [c["text"] for c in record["claims"]]  # claim parts are underlined in place too
+    underlined = page.locator("#pv-text .pt-effect").all_text_contents()
+    parts = {(n, a, b) for c in record["claims"] for n, a, b in c["parts"] if n == "effect"}
+    assert effects and parts and "".join(underlined) == "".join(record["text"][a:b] for _, a, b in sorted(parts, key=lambda p: p[1]))
+    assert page.locator("#pv-legend .pt-effect").count() == 1
     first = spans[0]
     item = page.locator(f"#f-{first}")
     assert record["findings"][first]["rule"] in item.inner_text() and "Why:" in item.inner_text()

@@ -113,8 +113,10 @@ def page_detail(record: dict[str, Any], *, full: bool, rules: dict[str, dict[str
         [c["line"], c["modality"], c["intervention"], c["effect"], c["condition"] or c["body_part"], c["condition_status"]]
         for c in record["claims"]
     ] if full else None
+    parts = [[name, *_move(start, end, mapping, len(text))] for c in record["claims"] for name, start, end in c.get("parts", ())]
     page = record["page"]
     return {"t": text, "mode": mode, "len": record["text_length"], "f": findings, "c": claims,
+            "p": [p for p in parts if p[1] >= 0 and p[2] > p[1]],
             "title": page.get("title", ""), "notes": page.get("notes", ""), "cc": page.get("caution_categories", "")}
 
 
@@ -338,7 +340,9 @@ def _page_view() -> str:
         '<h2 id="pv-path"></h2><div id="pv-meta"></div><div id="pv-note" class="pv-note"></div>'
         '<div class="pv-legend" id="pv-legend">findings highlighted by severity: <mark class="sev-high">high</mark> '
         '<mark class="sev-medium">medium</mark> <mark class="sev-low">low</mark>; page-level findings are listed, '
-        'not highlighted</div></div>'
+        'not highlighted; claim parts underlined: <span class="pt-intervention">intervention</span> '
+        '<span class="pt-effect">effect</span> <span class="pt-condition">condition</span> '
+        '<span class="pt-body_part">body part</span></div></div>'
         '<div class="pv-body"><article id="pv-text" class="pv-text" aria-label="Page text"></article>'
         '<aside class="pv-side"><h3>Findings</h3><ol id="pv-findings"></ol>'
         '<details id="pv-claims-box"><summary>Claims</summary><ul id="pv-claims"></ul></details></aside></div>'

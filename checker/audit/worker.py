@@ -24,6 +24,7 @@ from typing import Any
 import orjson
 
 from checker.errors import CheckerError
+from checker.report.json import PART_NAMES
 from checker.scoring import NOT_ASSESSED, UNJUDGED_BANDS
 from checker.suppress import apply_suppressions
 
@@ -242,6 +243,8 @@ def report_record(report, *, size: int, rules: dict[str, dict[str, str]]) -> Rec
             "condition": c.condition, "condition_key": c.condition_key, "condition_status": c.condition_status,
             "condition_source": c.condition_source, "body_part": c.body_part, "modality": c.modality,
             "qualifiers": list(c.qualifiers), "systems": list(c.systems), "text": c.text, "confidence": c.confidence,
+            "parts": [[name, part.start, part.end] for name in PART_NAMES
+                      if (part := c.parts.get(name)) is not None and part.start is not None and part.end is not None],
         })
     return {
         "path": report.source, "page": row, "findings": findings, "claims": claims,

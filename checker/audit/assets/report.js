@@ -207,19 +207,25 @@
     var box = document.getElementById("pv-text");
     box.replaceChildren();
     if (!d) return;
-    var t = d.t, fs = d.f, cuts = {0: 1};
+    var t = d.t, fs = d.f, ps = d.p || [], cuts = {0: 1};
     cuts[t.length] = 1;
     fs.forEach(function (f) { if (f.a >= 0 && f.b > f.a) { cuts[f.a] = 1; cuts[f.b] = 1; } });
+    ps.forEach(function (p) { cuts[p[1]] = 1; cuts[p[2]] = 1; });
     var pts = Object.keys(cuts).map(Number).sort(function (a, b) { return a - b; });
     var frag = document.createDocumentFragment();
     firstMark = {};
     for (var k = 0; k + 1 < pts.length; k++) {
       var s = pts[k], e = pts[k + 1], cover = [];
       for (var i = 0; i < fs.length; i++) if (fs[i].a >= 0 && fs[i].a <= s && fs[i].b >= e && fs[i].b > fs[i].a) cover.push(i);
-      var piece = t.slice(s, e);
-      if (!cover.length) { frag.appendChild(document.createTextNode(piece)); continue; }
+      var piece = t.slice(s, e), kinds = {};
+      ps.forEach(function (p) { if (p[1] <= s && p[2] >= e) kinds["pt-" + p[0]] = 1; });
+      var partClass = Object.keys(kinds).sort().join(" ");
+      if (!cover.length) {
+        frag.appendChild(partClass ? el("span", partClass, piece) : document.createTextNode(piece));
+        continue;
+      }
       var worst = cover.reduce(function (w, i) { return SEV_RANK[fs[i].s] > SEV_RANK[w] ? fs[i].s : w; }, "low");
-      var mk = el("mark", "sev-" + worst + (cover.length > 1 ? " multi" : ""), piece);
+      var mk = el("mark", "sev-" + worst + (cover.length > 1 ? " multi" : "") + (partClass ? " " + partClass : ""), piece);
       mk.dataset.f = cover.join(" ");
       mk.title = cover.map(function (i) { return fs[i].r + " " + fs[i].n + " (" + fs[i].s + ")"; }).join("\n");
       cover.forEach(function (i) { if (!firstMark[i]) firstMark[i] = mk; });
