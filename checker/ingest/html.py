@@ -184,7 +184,6 @@ class _Extractor(LinearHTMLParser):
                 self.pending_space = True
             return
         lead = collapsed.startswith(" ")
-        piece = collapsed.strip()
         if self.block_start is None:
             self._start_block()
         elif lead or self.pending_space:
