@@ -25,7 +25,10 @@ from checker.structure import Reading, read
 from checker.types import NOT_MADE, Caution, Claim, ClaimPart, ClaimParts, Mention, Modality, Page, Qualifier, Sentence
 
 Parse = Callable[[Sequence[str]], list[Any]]  # sentence texts -> parsed spaCy Docs
-MAX_PARSE_CHARS = 1500  # longer sentences keep the co-occurrence reading
+MAX_PARSE_CHARS = 1500
+# caution categories that temper a claim made beside them (the sentence model's and the rules'
+# hedging): a risk, an uncertainty or a regulatory status stated in the same sentence
+HEDGING_CAUTIONS = frozenset({"risk", "uncertainty", "regulatory"})  # longer sentences keep the co-occurrence reading
 
 GENERIC_CONDITIONS = {"injury", "inflammation", "chronic_disease"}
 GENERIC_SYSTEMS = {"general"}

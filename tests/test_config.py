@@ -172,7 +172,7 @@ def test_include_and_exclude_globs(cli, tmp_path):
 
 
 def test_scan_honours_config_rules(monkeypatch, capsys, tmp_path):
-    from tests.test_ci import run_cli
+    from tests.helpers import run_cli
 
     monkeypatch.chdir(tmp_path)
     write(tmp_path, "bad.txt", SAFE)

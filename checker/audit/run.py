@@ -20,9 +20,9 @@ from checker.audit.journal import JournalIndex, JournalWriter, OutputLock, iter_
 from checker.audit.walk import DEFAULT_INCLUDE, iter_inputs
 from checker.audit.worker import DEFAULT_PAGE_TIMEOUT, AnalyzerOptions, Done, finished, rule_texts, status_record
 from checker.errors import ConfigError
+from checker.ingest import AUDIT_MAX_BYTES
 
 JOURNAL = "journal.jsonl"
-DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 DEFAULT_REPORT_PAGES = 1000
 CHUNK_PAGES = 500  # pages per chunk when building the tables from the journal
 
@@ -77,7 +77,7 @@ def audit(
     scheduler: str | None = None,
     packs: Sequence[str | os.PathLike[str]] = (),
     disable: Sequence[str] = (),
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int = AUDIT_MAX_BYTES,
     hidden: bool = False,
     report_pages: int = DEFAULT_REPORT_PAGES,
     batch_size: int = 8,

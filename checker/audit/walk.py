@@ -18,9 +18,8 @@ from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 
+from checker.config import DEFAULT_INCLUDE  # one list of page types for ci and audit
 from checker.errors import InputError
-
-DEFAULT_INCLUDE: tuple[str, ...] = ("*.html", "*.htm", "*.md", "*.markdown", "*.txt")
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ import typer
 
 from checker.cli.app import app
 from checker.cli.common import DisableOpt, PacksOpt
+from checker.ingest import AUDIT_MAX_BYTES
 
 if TYPE_CHECKING:
     from rich.progress import Progress, TaskID
@@ -33,7 +34,7 @@ def audit(
     scheduler: Annotated[str | None, typer.Option("--scheduler", help="Address of a running Dask scheduler (with --engine dask); default: a local cluster.")] = None,
     packs: PacksOpt = None,
     disable: DisableOpt = None,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip files larger than this.", min=1)] = 10 * 1024 * 1024,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", help="Skip files larger than this (default 10 MiB).", min=1)] = AUDIT_MAX_BYTES,
     hidden: Annotated[bool, typer.Option("--hidden", help="Also walk hidden folders (names starting with '.').")] = False,
     report_pages: Annotated[int, typer.Option("--report-pages", help="Embed the full text of this many lowest-scoring pages in report.html; others get excerpts around their findings.", min=0)] = 1000,
     page_timeout: Annotated[float, typer.Option("--page-timeout", help="Seconds one page may take; a page over it becomes an error row (0: no limit).", min=0)] = 60.0,

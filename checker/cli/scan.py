@@ -12,6 +12,7 @@ import typer
 from checker.cli.app import app
 from checker.cli.common import DisableOpt, PacksOpt, configured_analyzer
 from checker.errors import CheckerError
+from checker.ingest import DEFAULT_MAX_BYTES
 from checker.ingest.fetch import DEADLINE_SECONDS
 from checker.suppress import apply_suppressions
 
@@ -39,7 +40,7 @@ def scan(
     disable: DisableOpt = None,
     claims: Annotated[bool, typer.Option("--claims/--no-claims", help="Show the claims table (text format).")] = True,
     cautions: Annotated[bool, typer.Option("--cautions/--no-cautions", help="Show the cautions table (text format).")] = True,
-    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse inputs larger than this (default 50 MB).")] = 50 * 1024 * 1024,
+    max_bytes: Annotated[int, typer.Option("--max-bytes", min=1, help="Refuse inputs larger than this (default 50 MB).")] = DEFAULT_MAX_BYTES,
     allow_private: Annotated[bool, typer.Option("--allow-private", help="Fetch URLs from loopback, private and link-local addresses too (your own intranet); refused by default.")] = False,
     fetch_deadline: Annotated[float, typer.Option("--fetch-deadline", min=0.1, help="Seconds allowed for fetching each URL, redirects included.")] = DEADLINE_SECONDS,
     compact: Annotated[bool, typer.Option("--compact", help="One line per finding (text format).")] = False,

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
 
-from checker.claims import SentenceView, inside_quotes, is_established
+from checker.claims import HEDGING_CAUTIONS, SentenceView, inside_quotes, is_established
 from checker.engine.loader import Rule
 from checker.engine.schema import Selector
 from checker.lexicon import Lexicon
@@ -18,7 +18,7 @@ from checker.nlp.pipeline import Annotations
 from checker.safe_regex import alternation, compile_regex, phrases_regex
 from checker.types import NOT_MADE, Caution, Claim, Page, Severity, lower_severity
 
-_CAUTION_CATEGORIES_FOR_SENTENCE = {"risk", "uncertainty", "regulatory"}
+_CAUTION_CATEGORIES_FOR_SENTENCE = HEDGING_CAUTIONS
 # Claims the page does not make: denied, or only posed ("be wary of clinics that claim…").
 _WORD = re.compile(r"\b\w[\w'’-]*\b")
 

@@ -18,7 +18,8 @@ from checker.types import Page
 
 __all__ = ["load_page", "page_from_text", "detect_format", "read_source"]
 
-DEFAULT_MAX_BYTES = 50 * 1024 * 1024
+DEFAULT_MAX_BYTES = 50 * 1024 * 1024  # one page: scan, ci
+AUDIT_MAX_BYTES = 10 * 1024 * 1024  # each of thousands of pages in an audit, which share memory
 _HTML_EXT = {".html", ".htm", ".xhtml", ".php", ".asp", ".aspx"}
 _MD_EXT = {".md", ".markdown", ".mdown", ".mkd"}
 _HTML_SNIFF = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body|<!--|<div|<p[\s>]|<meta)", re.I)

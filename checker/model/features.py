@@ -29,7 +29,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from checker.claims import SentenceView, sections
+from checker.claims import HEDGING_CAUTIONS, SentenceView, sections
 from checker.lexicon import Lexicon
 from checker.types import Caution, Claim, Finding, Page
 
@@ -220,7 +220,7 @@ def sentence_feature_sets(
                     f.update({"head_" + key: v for key, v in lex(j).items() if key.startswith(_HEAD_KEYS)})
             if facts.has_main_intervention:
                 f["page:intervention"] = 1.0
-            for cat in facts.caution_categories & {"risk", "uncertainty", "regulatory"}:
+            for cat in facts.caution_categories & HEDGING_CAUTIONS:
                 f[f"page:caution:{cat}"] = 1.0
             if facts.unproven_claims:
                 f["page:unproven_claims"] = min(1.0, facts.unproven_claims / 5)

@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.claims import SentenceView
+from checker.claims import HEDGING_CAUTIONS, SentenceView
 from checker.lexicon import Lexicon
 from checker.model.features import page_facts, sentence_feature_sets
 from checker.model.linear import LinearModel
@@ -39,7 +39,7 @@ MODEL_WHY = (
     "calls to action and prices around unproven treatments. It is a second opinion, not a citation: "
     "check the sentence against the rule packs' references."
 )
-_HEDGING_CAUTIONS = {"risk", "uncertainty", "regulatory"}
+_HEDGING_CAUTIONS = HEDGING_CAUTIONS
 _QUALIFIER_MODALITY = (("HYPOTHETICAL", "hypothetical"), ("HEDGE", "hedged"), ("REPORTED", "reported"), ("TESTIMONIAL", "reported"))
 
 
