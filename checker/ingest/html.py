@@ -75,7 +75,7 @@ class LinearHTMLParser(HTMLParser):
     def parse_pi(self, i: int) -> int:
         return self._to_end() if self._never_closes(i) else super().parse_pi(i)
 
-    def parse_comment(self, i: int, report: int = 1) -> int:
+    def parse_comment(self, i: int, report: bool = True) -> int:
         if self._never_closes(i) or self._never_closes(i, "-->"):
             return self._to_end()
         k: int = super().parse_comment(i, report)
