@@ -207,7 +207,17 @@ def build_outputs(journal_path: Path, index: JournalIndex, out: Path, *, packs: 
     path order, CHUNK_PAGES pages at a time; each file appears atomically or not at all. With
     jobs >= 2 the report is built in a second process while this one writes the tables (each
     reads the journal itself), so the output phase also uses the cores it was given."""
-    from checker.audit.tables import CLAIM_COLUMNS, FINDING_COLUMNS, TableWriter, claim_rows, finding_rows, page_columns, page_row
+    from checker.audit.tables import (
+        CLAIM_COLUMNS,
+        FINDING_COLUMNS,
+        RULE_COLUMNS,
+        TableWriter,
+        claim_rows,
+        finding_rows,
+        page_columns,
+        page_row,
+        rule_rows,
+    )
 
     order = sorted(index.entries)
     side = _ReportProcess(journal_path, out, packs=packs, report_pages=report_pages, complete=complete, pending=pending,
@@ -216,14 +226,16 @@ def build_outputs(journal_path: Path, index: JournalIndex, out: Path, *, packs: 
         "pages": TableWriter(out, "pages", page_columns(packs)),
         "findings": TableWriter(out, "findings", FINDING_COLUMNS),
         "claims": TableWriter(out, "claims", CLAIM_COLUMNS),
+        "rules": TableWriter(out, "rules", RULE_COLUMNS),
     }
     summary_builder = _summary_builder(packs)
     report = None if side else _report_writer(index, out, packs=packs, report_pages=report_pages)
     try:
-        chunk: dict[str, list[dict[str, Any]]] = {"pages": [], "findings": [], "claims": []}
+        chunk: dict[str, list[dict[str, Any]]] = {"pages": [], "findings": [], "claims": [], "rules": []}
+        rules = dict(index.rules)  # grows with rules met only in findings
         for n, record in enumerate(iter_records(journal_path, index.entries, order), 1):
             chunk["pages"].append(page_row(record, packs))
-            chunk["findings"].extend(finding_rows(record, index.rules))
+            chunk["findings"].extend(finding_rows(record, rules))
             chunk["claims"].extend(claim_rows(record))
             summary_builder.add(record)
             if report is not None:
@@ -232,6 +244,7 @@ def build_outputs(journal_path: Path, index: JournalIndex, out: Path, *, packs: 
                 for name, rows in chunk.items():
                     writers[name].write(rows)
                     rows.clear()
+        chunk["rules"] = rule_rows(rules)
         for name, rows in chunk.items():
             writers[name].write(rows)
         summary = summary_builder.result(complete=complete, pending=pending, inputs=inputs)

@@ -23,13 +23,16 @@ FINDING_COLUMNS: tuple[tuple[str, str], ...] = (
     ("path", "str"), ("rule", "str"), ("name", "str"), ("pack", "str"), ("severity", "str"),
     ("confidence", "float"), ("message", "str"), ("start", "int"), ("end", "int"), ("line", "int"),
     ("column", "int"), ("match", "str"), ("contribution", "float"), ("why", "str"), ("modifiers", "str"),
-    ("source", "str"), ("suppressed", "bool"),
+    ("source", "str"), ("suppressed", "bool"), ("scope", "str"),
 )
+# each rule's text once (findings carry `why` and `source` only where they differ from their rule's)
+RULE_COLUMNS: tuple[tuple[str, str], ...] = (("rule", "str"), ("name", "str"), ("pack", "str"), ("why", "str"), ("source", "str"))
 CLAIM_COLUMNS: tuple[tuple[str, str], ...] = (
     ("path", "str"), ("start", "int"), ("end", "int"), ("line", "int"), ("column", "int"),
     ("intervention", "str"), ("intervention_source", "str"), ("effect", "str"), ("effect_class", "str"),
     ("condition", "str"), ("condition_key", "str"), ("condition_status", "str"), ("condition_source", "str"),
     ("body_part", "str"), ("modality", "str"), ("qualifiers", "str"), ("systems", "str"), ("text", "str"),
+    ("confidence", "float"),
 )
 
 
@@ -51,13 +54,22 @@ def page_row(record: dict[str, Any], packs: Sequence[str]) -> dict[str, Any]:
 
 
 def finding_rows(record: dict[str, Any], rules: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
-    """A page's findings; a rule's explanation and source come from the journal header's `rules`."""
+    """A page's findings. A rule's explanation and source live once, in the rules table (from the
+    journal header's `rules`); a finding carries its own only where they differ (e.g. an internal
+    error), and a rule met only in findings (e.g. a model's) is added to `rules` from its first."""
     rows = []
     for f in record.get("findings", ()):
-        known = rules.get(f["rule"], {})
-        rows.append({"path": record["path"], **f, "modifiers": " | ".join(f["modifiers"]),
-                     "why": f.get("why", known.get("why", "")), "source": f.get("source", known.get("source", ""))})
+        if f["rule"] not in rules:
+            rules[f["rule"]] = {"name": f["name"], "pack": f["pack"], "why": f.get("why", ""), "source": f.get("source", "")}
+            own = {"why": "", "source": ""}
+        else:
+            own = {"why": f.get("why", ""), "source": f.get("source", "")}
+        rows.append({"path": record["path"], **f, "modifiers": " | ".join(f["modifiers"]), **own})
     return rows
+
+
+def rule_rows(rules: dict[str, dict[str, str]]) -> list[dict[str, Any]]:
+    return [{"rule": rule, **{k: text.get(k, "") for k in ("name", "pack", "why", "source")}} for rule, text in sorted(rules.items())]
 
 
 def claim_rows(record: dict[str, Any]) -> list[dict[str, Any]]:
@@ -118,8 +130,8 @@ class TableWriter:
 
 
 def read_tables(out: str | os.PathLike[str]) -> dict[str, Any]:
-    """The audit's tables as pandas DataFrames: {"pages": …, "findings": …, "claims": …}."""
+    """The audit's tables as pandas DataFrames: {"pages": …, "findings": …, "claims": …, "rules": …}."""
     import pandas as pd
 
     folder = Path(out)
-    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in ("pages", "findings", "claims")}
+    return {name: pd.read_parquet(folder / f"{name}.parquet") for name in ("pages", "findings", "claims", "rules")}
