@@ -11,14 +11,6 @@ PacksOpt = Annotated[list[Path] | None, typer.Option("--packs", help="Also load 
 DisableOpt = Annotated[list[str] | None, typer.Option("--disable", help="Disable a rule, by id or name, or a whole pack (repeatable).")]
 
 
-def make_analyzer(packs: list[Path] | None = None, disable: list[str] | None = None, severity: dict[str, str] | None = None):  # type: ignore[no-untyped-def]
-    from checker.analyze import Analyzer
-    from checker.engine import load_ruleset
-
-    ruleset = load_ruleset(extra_pack_dirs=packs or (), disabled=disable or (), severity=severity)  # type: ignore[arg-type]
-    return Analyzer(ruleset=ruleset)
-
-
 def configured_analyzer(paths: list[str], packs: list[Path] | None = None, disable: list[str] | None = None):  # type: ignore[no-untyped-def]
     """An Analyzer with the nearest config's packs, disabled rules and severity overrides (found
     upward from the inputs' common folder; see checker.config), the command-line flags on top."""

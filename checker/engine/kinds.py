@@ -20,7 +20,6 @@ from checker.types import NOT_MADE, Caution, Claim, Page, Severity, lower_severi
 
 _CAUTION_CATEGORIES_FOR_SENTENCE = HEDGING_CAUTIONS
 # Claims the page does not make: denied, or only posed ("be wary of clinics that claim…").
-_WORD = re.compile(r"\b\w[\w'’-]*\b")
 
 
 @dataclass(frozen=True)
@@ -221,10 +220,6 @@ def eval_link(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
         if href_rx is not None and not href_rx.search(link.href):
             continue
         yield Hit(link.start, link.end, link.text, fields={"href": link.href})
-
-
-def _words(text: str) -> int:
-    return len(_WORD.findall(text))
 
 
 def eval_metric(rule: Rule, ctx: PageContext) -> Iterator[Hit]:

@@ -9,8 +9,7 @@
 
 Annotations are plain tuples of token offsets in doc.user_data (see the *_KEY names and
 `entities`, `negated`, `qualifiers` below), not Span objects: building a Span costs more than
-matching it, and the pipeline only ever reads offsets. `entity_spans(doc)` gives Spans for
-inspection.
+matching it, and the pipeline only ever reads offsets.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Sentencizer
 from spacy.tokenizer import Tokenizer
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc
 from thinc.types import Ints2d
 
 from checker.lexicon import Lexicon, load_lexicon
@@ -97,18 +96,6 @@ def negated(doc: Doc) -> list[bool]:
 
 def qualifiers(doc: Doc) -> list[QualifierMatch]:
     return doc.user_data.get(QUAL_KEY, [])
-
-
-def entity_spans(doc: Doc) -> list[Span]:
-    """The entities as Spans (label, kb_id, and the negation in span._.negex): for inspection."""
-    if not Span.has_extension("negex"):
-        Span.set_extension("negex", default=False)
-    out = []
-    for e, neg in zip(entities(doc), negated(doc)):
-        span = Span(doc, e.start, e.end, label=e.label, kb_id=e.key)
-        span._.negex = neg
-        out.append(span)
-    return out
 
 
 @Language.factory("checker_sentences")
