@@ -21,6 +21,7 @@ from typing import Any
 
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
+from checker.nlp.syntax import verb_lemma
 from checker.structure import Reading, read
 from checker.types import NOT_MADE, Caution, Claim, ClaimPart, ClaimParts, Mention, Modality, Page, Qualifier, Sentence
 
@@ -216,10 +217,12 @@ _WORD = re.compile(r"[^\W\d_]+")
 
 
 def _may_hold_effect_verb(text: str, sentence: Sentence, lexicon: Lexicon) -> bool:
-    """Whether a sentence without an effect term holds a form of an effect verb, so that parsing
-    it may find one by lemma: most such sentences do not, and parsing is the scan's largest cost."""
-    forms = lexicon.effect_verb_forms
-    return any(w.lower() in forms for w in _WORD.findall(text, sentence.start, min(sentence.end, sentence.start + MAX_PARSE_CHARS)))
+    """Whether a sentence without an effect term holds a form of an effect verb ("fought",
+    "rebuilt"), so that parsing it may find one by lemma: most such sentences do not, and parsing
+    is the scan's largest cost. Read with the verb lemmas the parse will use (cached per word)."""
+    lemmas = lexicon.effect_lemmas
+    words = _WORD.findall(text, sentence.start, min(sentence.end, sentence.start + MAX_PARSE_CHARS))
+    return any(verb_lemma(w.lower()) in lemmas for w in words)
 
 
 def _effects_by_lemma(doc: Any, base: int, lexicon: Lexicon) -> list[Mention]:

@@ -111,17 +111,6 @@ class Lexicon:
         phrasal = {v.split(" ")[0] for e in self.labelled("EFFECT") for v in e.verbs}  # "wipe out" -> wipe
         return frozenset(self.effect_lemmas) | single | phrasal
 
-    @cached_property
-    def effect_verb_forms(self) -> frozenset[str]:
-        """Every inflected form of the single-word effect verbs ("fought", "rebuilds"): a sentence
-        without an effect term is worth parsing only if it holds one of these."""
-        from lemminflect import getAllInflections
-
-        forms = {lemma for lemma in self.effect_lemmas}
-        for lemma in self.effect_lemmas:
-            for inflections in getAllInflections(lemma, upos="VERB").values():
-                forms.update(f.lower() for f in inflections)
-        return frozenset(forms)
 
 
 _SIBILANT = re.compile(r"(s|x|z|ch|sh)$")

@@ -61,6 +61,11 @@ def lemmatize(doc: Doc) -> Doc:
 _CLOSED_LEMMAS = {"n't": "not", "ca": "can", "wo": "will"}
 
 
+def verb_lemma(form: str) -> str:
+    """The lemma of a word read as a verb ("fought" -> "fight"), without parsing."""
+    return _lemma(form, "VERB")
+
+
 @lru_cache(maxsize=65536)
 def _lemma(form: str, upos: str) -> str:
     from lemminflect import getLemma
