@@ -152,3 +152,18 @@ def test_findings_from_outside_the_rule_packs_get_a_descriptor(tmp_path):
     assert rules["EXT001"]["fullDescription"]["text"] == " ".join(c.finding.explanation.why.split())
     if SCHEMA.is_file():
         assert not list(validator().iter_errors(doc))
+
+
+def test_each_page_says_how_its_score_adds_up(sarif):
+    """run.artifacts: every page's score, band and breakdown, whose points add up to the score."""
+    artifacts = sarif["runs"][0]["artifacts"]
+    assert artifacts and all("uri" in a["location"] for a in artifacts)
+    for a in artifacts:
+        props = a["properties"]
+        if props["score"] is None:
+            assert props["band"] in {"no-claims", "not-assessed"}
+            continue
+        total = sum(i["points"] for i in props["breakdown"])
+        assert abs(total - props["score"]) <= 0.5 + 0.01 * len(props["breakdown"])
+    page_level = [r for r in sarif["runs"][0]["results"] if r.get("properties", {}).get("scope") == "page"]
+    assert page_level and all("region" not in r["locations"][0]["physicalLocation"] for r in page_level)

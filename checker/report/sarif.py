@@ -15,6 +15,7 @@ from typing import Any
 from urllib.parse import quote
 
 from checker.ci.gate import MIN_SCORE_NAME, MIN_SCORE_RULE, UNUSED_NAME, UNUSED_RULE, CiResult
+from checker.scoring import UNJUDGED_BANDS
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 LEVEL = {"high": "error", "medium": "warning", "low": "note"}
@@ -190,6 +191,12 @@ def to_sarif(result: CiResult, *, cwd: Path | None = None) -> dict[str, Any]:
             "invocations": [invocation],
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri().rstrip("/") + "/"}},
             "columnKind": "unicodeCodePoints",
+            # each page's verdict and how it adds up: base + every item = score (null when nothing was judged)
+            "artifacts": [{"location": _artifact(p.path), "properties": {
+                "score": None if p.report.band in UNJUDGED_BANDS else p.report.score, "band": p.report.band,
+                "language": p.report.language.code,
+                "breakdown": [{"kind": i.kind, "label": i.label, "points": i.points} for i in p.report.breakdown]}}
+                for p in result.pages],
             "results": results,
         }],
     }
