@@ -494,3 +494,24 @@ def test_a_report_process_failure_stops_the_audit_and_leaves_earlier_outputs_int
         audit([root], out=copy, jobs=2, max_bytes=MAX_BYTES)
     assert {name: (copy / name).read_bytes() for name in before} == before
     assert not [p.name for p in copy.iterdir() if p.name.startswith(".") and p.is_file()]  # no temporary table left
+
+
+def test_ci_and_audit_read_include_and_exclude_alike(tmp_path):
+    """One glob dialect (checker.globs): `*` stays in a segment, `**` crosses, a name pattern
+    matches at any depth, a folder pattern excludes what is under it, case is ignored."""
+    from checker.audit.walk import iter_inputs
+    from checker.ci.files import collect_files
+    from checker.config import Settings
+
+    for name in ("a.html", "B.HTM", "drafts/c.html", "sub/drafts/d.md", "sub/deep/e.txt", "sub/f.html"):
+        path = tmp_path / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text("Stem cells cure arthritis.\n")
+    include, exclude = ("*.html", "*.htm", "sub/**/*.txt", "*.md"), ("drafts", "sub/f.*")
+    audited = {Path(i.path).relative_to(tmp_path).as_posix() for i in iter_inputs([tmp_path], include=include,
+                                                                                 exclude=exclude, max_bytes=1000) if i.skip is None}
+    settings = Settings(root=tmp_path, include=include, exclude=exclude)
+    gated, _ = collect_files([str(tmp_path)], settings_of=lambda _path: settings, cwd=tmp_path)
+    checked = {t.path.relative_to(tmp_path).as_posix() for t in gated}
+    assert audited == {"a.html", "B.HTM", "sub/deep/e.txt"}
+    assert checked == audited

@@ -15,11 +15,11 @@ import os
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from fnmatch import fnmatchcase
 from pathlib import Path
 
 from checker.config import DEFAULT_INCLUDE  # one list of page types for ci and audit
 from checker.errors import InputError
+from checker.globs import glob_match
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,21 +30,15 @@ class Input:
     error: str | None = None  # why it cannot be read at all, found by the walk (an error row)
 
 
-def _matches(patterns: Sequence[str], rel: str) -> str | None:
-    """The first pattern matching a relative posix path: patterns with a '/' match the whole
-    path, others the file name (both case-insensitively, as file systems often are)."""
-    name = rel.rsplit("/", 1)[-1].lower()
-    low = rel.lower()
-    for pattern in patterns:
-        p = pattern.lower()
-        if fnmatchcase(low if "/" in p else name, p):
-            return pattern
-    return None
+def _matches(patterns: Sequence[str], rel: str, *, folders: bool = False) -> str | None:
+    """The first pattern matching a relative posix path (or, with folders, one of its folders),
+    in the one glob dialect `ci` uses too (checker.globs)."""
+    return glob_match(patterns, rel, folders=folders)
 
 
 def classify(rel: str, size: int, *, include: Sequence[str], exclude: Sequence[str], max_bytes: int) -> str | None:
     """Why a file is skipped, or None when it is to be read."""
-    hit = _matches(exclude, rel)
+    hit = _matches(exclude, rel, folders=True)
     if hit is not None:
         return f"excluded by --exclude {hit!r}"
     if _matches(include, rel) is None:
@@ -134,7 +128,7 @@ def _stat_problem(path: str, exc: OSError) -> str:
 
 def _entry(path: str, rel: str, *, include: Sequence[str], exclude: Sequence[str], max_bytes: int) -> Input:
     """One path the walk met, stat'ed (following links) but never opened. --exclude comes first."""
-    hit = _matches(exclude, rel)
+    hit = _matches(exclude, rel, folders=True)
     excluded = f"excluded by --exclude {hit!r}" if hit is not None else None
     try:
         st = os.stat(path)
