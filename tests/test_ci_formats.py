@@ -112,3 +112,16 @@ def test_output_file(cli, tmp_path):
     code, out, _ = cli("ci", "a.txt", "--format", "sarif", "--output", "report.sarif")
     assert code == 1 and out == ""
     assert json.loads((tmp_path / "report.sarif").read_text())["version"] == "2.1.0"
+
+
+def test_every_ci_format_has_one_registered_reporter():
+    """One registry (checker.report.CI_REPORTERS): each --format value names a reporter that imports."""
+    from importlib import import_module
+
+    from checker.cli.ci import CiFormat
+    from checker.report import CI_REPORTERS
+
+    formats = {f.value for f in CiFormat} - {"auto"}
+    assert formats == set(CI_REPORTERS)
+    for module, name in CI_REPORTERS.values():
+        assert callable(getattr(import_module(module), name))

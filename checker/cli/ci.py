@@ -98,7 +98,9 @@ def ci(
                    f"({len(entries)} fingerprints) in {len(result.pages)} pages", err=True)
         raise typer.Exit(2 if result.errors else 0)
 
-    text = render(result, resolve_format(format), exit_zero=exit_zero)
+    from checker.report import render_ci
+
+    text = render_ci(result, resolve_format(format), exit_zero=exit_zero)
     if output is not None:
         try:
             output.write_text(text, encoding="utf-8")
@@ -108,25 +110,3 @@ def ci(
         sys.stdout.write(text)
         sys.stdout.flush()
     raise typer.Exit(result.exit_code(exit_zero=exit_zero))
-
-
-def render(result, fmt: str, *, exit_zero: bool = False) -> str:  # type: ignore[no-untyped-def]
-    if fmt == "text":
-        from checker.report.text import render as render_text
-
-        return render_text(result, exit_zero=exit_zero)
-    if fmt == "github":
-        from checker.report.github import render as render_github
-
-        return render_github(result, exit_zero=exit_zero)
-    if fmt == "sarif":
-        from checker.report.sarif import render as render_sarif
-
-        return render_sarif(result)
-    if fmt == "junit":
-        from checker.report.junit import render as render_junit
-
-        return render_junit(result)
-    from checker.ci.output import render_json, render_jsonl
-
-    return render_jsonl(result) if fmt == "jsonl" else render_json(result, exit_zero=exit_zero)
