@@ -198,3 +198,22 @@ def test_model_findings_can_be_disabled_by_id():
     off = Analyzer(ruleset=load_ruleset(disabled=["MDL001"]))
     assert "MDL001" in off.ruleset.disabled
     assert not [f for f in off.check_text(text).findings if f.rule == "MDL001"]
+
+
+def test_every_metric_a_rule_may_name_is_registered_once():
+    """Metrics are registered functions (checker.engine.kinds.METRICS): the names rule files may
+    use (the schema's) and the registry agree, so a new metric is a checked addition."""
+    from checker.engine.kinds import METRICS as registered
+    from checker.engine.schema import METRICS as allowed
+
+    assert set(registered) == set(allowed)
+
+
+def test_a_rule_whose_match_is_not_its_kinds_model_is_refused():
+    from checker.engine.kinds import match_of
+    from checker.engine.schema import AbsenceMatch, RegexMatch
+
+    rule = next(r for r in load_ruleset().rules if r.kind == "absence")
+    assert isinstance(match_of(rule, AbsenceMatch), AbsenceMatch)
+    with pytest.raises(TypeError):
+        match_of(rule, RegexMatch)

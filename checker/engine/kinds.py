@@ -9,10 +9,20 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 from itertools import accumulate
+from typing import TypeVar
 
 from checker.claims import HEDGING_CAUTIONS, SentenceView, inside_quotes, is_established
 from checker.engine.loader import Rule
-from checker.engine.schema import Selector
+from checker.engine.schema import (
+    AbsenceMatch,
+    ClaimMatch,
+    ConditionalMatch,
+    LinkMatch,
+    MetricMatch,
+    RegexMatch,
+    Selector,
+    Strict,
+)
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.safe_regex import alternation, compile_regex, phrases_regex
@@ -120,14 +130,24 @@ def contextual(rule: Rule, ctx: PageContext, spans: Iterator[tuple[int, int]]) -
         yield Hit(start, end, ctx.page.text[start:end], severity=severity, modifiers=modifiers)
 
 
+M = TypeVar("M", bound=Strict)
+
+
+def match_of(rule: Rule, model: type[M]) -> M:
+    """A rule's `match`, as the model its kind validated it against (checker.engine.schema)."""
+    if not isinstance(rule.match, model):
+        raise TypeError(f"rule {rule.id}: a {rule.kind} rule's match is not a {model.__name__}")
+    return rule.match
+
+
 def eval_matched(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
     """phrase and pattern rules: their matches were collected in the spaCy pass."""
     yield from contextual(rule, ctx, iter(ctx.ann.rule_matches.get(rule.id, ())))
 
 
 def eval_regex(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
-    m = rule.match
-    rx = alternation(tuple(m.regex), m.ignore_case)  # type: ignore[attr-defined]
+    m = match_of(rule, RegexMatch)
+    rx = alternation(tuple(m.regex), m.ignore_case)
     norm = ctx.ann.normalized
     text = norm.text if norm.changed else ctx.page.text  # match what the page says, undisguised
     spans = (norm.original_span(hit.start(), hit.end()) for hit in rx.finditer(text) if hit.end() > hit.start())
@@ -137,22 +157,22 @@ def eval_regex(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
 # --- claims ----------------------------------------------------------------------------------
 
 def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
-    m = rule.match
+    m = match_of(rule, ClaimMatch)
     seen: set[int] = set()
     for claim in ctx.claims:
-        if claim.modality not in m.modality:  # type: ignore[attr-defined]
+        if claim.modality not in m.modality:
             continue
-        if m.require_intervention and not claim.intervention:  # type: ignore[attr-defined]
+        if m.require_intervention and not claim.intervention:
             continue
-        if m.effect_classes and claim.effect_class not in m.effect_classes:  # type: ignore[attr-defined]
+        if m.effect_classes and claim.effect_class not in m.effect_classes:
             continue
-        if claim.condition_status not in m.condition_status:  # type: ignore[attr-defined]
+        if claim.condition_status not in m.condition_status:
             continue
-        if ("condition" if claim.condition else "body_part") not in m.targets:  # type: ignore[attr-defined]
+        if ("condition" if claim.condition else "body_part") not in m.targets:
             continue
-        if m.condition_categories:  # type: ignore[attr-defined]
+        if m.condition_categories:
             category = ctx.lexicon.attrs("CONDITION", claim.condition_key or "").get("category")
-            if category not in m.condition_categories:  # type: ignore[attr-defined]
+            if category not in m.condition_categories:
                 continue
         if claim.start in seen:
             continue
@@ -184,34 +204,34 @@ def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
 # --- document-level kinds --------------------------------------------------------------------
 
 def eval_absence(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
-    m = rule.match
-    relevant = [c for c in ctx.claims if c.modality not in NOT_MADE and c.condition_status in m.claim_status  # type: ignore[attr-defined]
-                and (c.intervention or not m.require_intervention)]  # type: ignore[attr-defined]
-    if len(relevant) < m.min_claims:  # type: ignore[attr-defined]
+    m = match_of(rule, AbsenceMatch)
+    relevant = [c for c in ctx.claims if c.modality not in NOT_MADE and c.condition_status in m.claim_status
+                and (c.intervention or not m.require_intervention)]
+    if len(relevant) < m.min_claims:
         return
-    if any(c.category in m.cautions for c in ctx.cautions):  # type: ignore[attr-defined]
+    if any(c.category in m.cautions for c in ctx.cautions):
         return
     anchor = relevant[0] if relevant else None
     start, end = (anchor.start, anchor.end) if anchor else (0, 0)
-    yield Hit(start, end, "", fields={"count": str(len(relevant)), "missing": ", ".join(m.cautions)})  # type: ignore[attr-defined]
+    yield Hit(start, end, "", fields={"count": str(len(relevant)), "missing": ", ".join(m.cautions)})
 
 
 def eval_link(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
-    m = rule.match
-    last = set(ctx.main_blocks[-m.last_blocks :]) if m.last_blocks else None  # type: ignore[attr-defined]
+    m = match_of(rule, LinkMatch)
+    last = set(ctx.main_blocks[-m.last_blocks :]) if m.last_blocks else None
     starts = [b.start for b in ctx.page.blocks]
-    anchor_rx = compile_regex(m.anchor_regex) if m.anchor_regex else None  # type: ignore[attr-defined]
-    href_rx = compile_regex(m.href_regex) if m.href_regex else None  # type: ignore[attr-defined]
-    phrases = [p.lower() for p in m.anchor_phrases]  # type: ignore[attr-defined]
+    anchor_rx = compile_regex(m.anchor_regex) if m.anchor_regex else None
+    href_rx = compile_regex(m.href_regex) if m.href_regex else None
+    phrases = [p.lower() for p in m.anchor_phrases]
     for link in ctx.page.links:
-        if link.region not in m.region:  # type: ignore[attr-defined]
+        if link.region not in m.region:
             continue
-        if m.external_only and not link.href.lower().startswith(("http://", "https://", "//")):  # type: ignore[attr-defined]
+        if m.external_only and not link.href.lower().startswith(("http://", "https://", "//")):
             continue
         if last is not None and bisect_right(starts, link.start) - 1 not in last:
             continue
         text = " ".join(link.text.lower().split())
-        if len(text.split()) < m.min_anchor_words:  # type: ignore[attr-defined]
+        if len(text.split()) < m.min_anchor_words:
             continue
         if phrases and not any(p in text for p in phrases):
             continue
@@ -222,73 +242,103 @@ def eval_link(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
         yield Hit(link.start, link.end, link.text, fields={"href": link.href})
 
 
+# A metric measures a page: (value, where, what to show), or None when there is nothing to measure.
+Measure = tuple[float, tuple[int, int], str]
+METRICS: dict[str, Callable[[MetricMatch, PageContext], Measure | None]] = {}
+
+
+def metric(name: str) -> Callable[[Callable[[MetricMatch, PageContext], Measure | None]], Callable[[MetricMatch, PageContext], Measure | None]]:
+    """Register a metric under the name rule files give in `match.metric`."""
+    def register(fn: Callable[[MetricMatch, PageContext], Measure | None]) -> Callable[[MetricMatch, PageContext], Measure | None]:
+        METRICS[name] = fn
+        return fn
+    return register
+
+
 def eval_metric(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
-    m = rule.match
-    metric, threshold = m.metric, m.threshold  # type: ignore[attr-defined]
-    words = max(ctx.word_count, 1)
-    if ctx.word_count < m.min_words:  # type: ignore[attr-defined]
+    m = match_of(rule, MetricMatch)
+    if ctx.word_count < m.min_words:
         return
-    text = ctx.page.text
-    value: float
-    where: tuple[int, int] = (0, 0)
-    shown = ""
-    if metric in {"term_density", "term_repeat"}:
-        counts: Counter[str] = Counter()
-        firsts: dict[str, tuple[int, int]] = {}
-        if m.terms:  # type: ignore[attr-defined]
-            rx = phrases_regex(tuple(m.terms))  # type: ignore[attr-defined]
-            for hit in rx.finditer(text):
-                key = hit.group(0).lower()
-                counts[key] += 1
-                firsts.setdefault(key, (hit.start(), hit.end()))
-        else:
-            for mention in ctx.ann.mentions:
-                if mention.label == "INTERVENTION" and len(mention.text.split()) >= 2:
-                    key = " ".join(mention.text.lower().split())
-                    counts[key] += 1
-                    firsts.setdefault(key, (mention.start, mention.end))
-        if not counts:
-            return
-        if metric == "term_density":
-            value = 100 * sum(counts.values()) / words
-            shown = ", ".join(k for k, _ in counts.most_common(4))
-            where = min(firsts.values())
-        else:
-            top, n = counts.most_common(1)[0]
-            value = 100 * n / words
-            shown, where = f"“{top}” ×{n}", firsts[top]
-    elif metric == "exclamations":
-        runs = list(re.finditer(r"!{2,}", text))
-        value = len(runs)
-        if runs:
-            where, shown = (runs[0].start(), runs[0].end()), runs[0].group(0)
-    elif metric == "evasions":
-        # disguises that changed what was matched: they touch an entity or a rule match
-        touched = sorted([(m.start, m.end) for m in ctx.ann.mentions] + [s for v in ctx.ann.rule_matches.values() for s in v])
-        # an evasion touches a span iff, among the spans starting before it ends, one ends after it
-        # starts: a bisection and a prefix maximum, not a scan of every span per evasion (quadratic
-        # on pages with thousands of both)
-        starts = [a for a, _ in touched]
-        reach = list(accumulate((b for _, b in touched), max))
-        hits = [e for e in ctx.ann.evasions if (k := bisect_left(starts, e.end)) and reach[k - 1] > e.start]
-        value = len(hits)
-        if hits:
-            where = (hits[0].start, hits[0].end)
-            shown = "; ".join(f"{e.kind}: {e.original!r} read as {e.normalized!r}" for e in hits[:4])
-    elif metric == "caps_words":
-        exempt = {t.upper() for t in m.terms}  # type: ignore[attr-defined]  # for caps_words, `terms` are acronyms
-        caps = [w for w in re.finditer(r"\b[A-Z]{4,}\b", text) if w.group(0) not in exempt]
-        value = 100 * len(caps) / words
-        if caps:
-            where, shown = (caps[0].start(), caps[0].end()), ", ".join(dict.fromkeys(w.group(0) for w in caps[:5]))
-    else:  # distinct_systems
-        claims = [c for c in ctx.claims if c.modality != "negated" and c.condition_status == "not_approved" and c.intervention]
-        systems = sorted({s for c in claims for s in c.systems} - {"general"})
-        value = len(systems)
-        if claims:
-            where, shown = (claims[0].start, claims[0].end), ", ".join(systems)
-    if value >= threshold:
+    measured = METRICS[m.metric](m, ctx)
+    if measured is None:
+        return
+    value, where, shown = measured
+    if value >= m.threshold:
         yield Hit(where[0], where[1], shown, fields={"value": f"{value:.1f}" if value % 1 else f"{int(value)}", "detail": shown})
+
+
+def _term_counts(m: MetricMatch, ctx: PageContext) -> tuple[Counter[str], dict[str, tuple[int, int]]]:
+    """How often each treatment term (the rule's `terms`, else multi-word intervention names) occurs, and where first."""
+    counts: Counter[str] = Counter()
+    firsts: dict[str, tuple[int, int]] = {}
+    if m.terms:
+        for hit in phrases_regex(tuple(m.terms)).finditer(ctx.page.text):
+            key = hit.group(0).lower()
+            counts[key] += 1
+            firsts.setdefault(key, (hit.start(), hit.end()))
+    else:
+        for mention in ctx.ann.mentions:
+            if mention.label == "INTERVENTION" and len(mention.text.split()) >= 2:
+                key = " ".join(mention.text.lower().split())
+                counts[key] += 1
+                firsts.setdefault(key, (mention.start, mention.end))
+    return counts, firsts
+
+
+@metric("term_density")
+def _term_density(m: MetricMatch, ctx: PageContext) -> Measure | None:
+    counts, firsts = _term_counts(m, ctx)
+    if not counts:
+        return None
+    return 100 * sum(counts.values()) / max(ctx.word_count, 1), min(firsts.values()), ", ".join(k for k, _ in counts.most_common(4))
+
+
+@metric("term_repeat")
+def _term_repeat(m: MetricMatch, ctx: PageContext) -> Measure | None:
+    counts, firsts = _term_counts(m, ctx)
+    if not counts:
+        return None
+    top, n = counts.most_common(1)[0]
+    return 100 * n / max(ctx.word_count, 1), firsts[top], f"“{top}” ×{n}"
+
+
+@metric("exclamations")
+def _exclamations(m: MetricMatch, ctx: PageContext) -> Measure | None:
+    runs = list(re.finditer(r"!{2,}", ctx.page.text))
+    return (len(runs), (runs[0].start(), runs[0].end()), runs[0].group(0)) if runs else (0, (0, 0), "")
+
+
+@metric("evasions")
+def _evasions(m: MetricMatch, ctx: PageContext) -> Measure | None:
+    """Disguises that changed what was matched: they touch an entity or a rule match. An evasion
+    touches a span iff, among the spans starting before it ends, one ends after it starts: a
+    bisection and a prefix maximum, not a scan of every span per evasion (quadratic on pages with
+    thousands of both)."""
+    touched = sorted([(x.start, x.end) for x in ctx.ann.mentions] + [s for v in ctx.ann.rule_matches.values() for s in v])
+    starts = [a for a, _ in touched]
+    reach = list(accumulate((b for _, b in touched), max))
+    hits = [e for e in ctx.ann.evasions if (k := bisect_left(starts, e.end)) and reach[k - 1] > e.start]
+    if not hits:
+        return 0, (0, 0), ""
+    return len(hits), (hits[0].start, hits[0].end), "; ".join(f"{e.kind}: {e.original!r} read as {e.normalized!r}" for e in hits[:4])
+
+
+@metric("caps_words")
+def _caps_words(m: MetricMatch, ctx: PageContext) -> Measure | None:
+    exempt = {t.upper() for t in m.terms}  # for caps_words, `terms` are acronyms
+    caps = [w for w in re.finditer(r"\b[A-Z]{4,}\b", ctx.page.text) if w.group(0) not in exempt]
+    if not caps:
+        return 0, (0, 0), ""
+    return 100 * len(caps) / max(ctx.word_count, 1), (caps[0].start(), caps[0].end()), ", ".join(dict.fromkeys(w.group(0) for w in caps[:5]))
+
+
+@metric("distinct_systems")
+def _distinct_systems(m: MetricMatch, ctx: PageContext) -> Measure | None:
+    claims = [c for c in ctx.claims if c.modality != "negated" and c.condition_status == "not_approved" and c.intervention]
+    systems = sorted({s for c in claims for s in c.systems} - {"general"})
+    if not claims:
+        return 0, (0, 0), ""
+    return len(systems), (claims[0].start, claims[0].end), ", ".join(systems)
 
 
 
@@ -319,16 +369,16 @@ def _selector_hits(sel: Selector, ctx: PageContext) -> list[tuple[int, int]]:
 
 
 def eval_conditional(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
-    m = rule.match
+    m = match_of(rule, ConditionalMatch)
     # The trigger obeys the rule's context like a text match: "No studies show…" is not an appeal
     # to studies. Its severity and modifiers (a hedge) carry over to the hit.
-    when_hits = {(h.start, h.end): h for h in contextual(rule, ctx, iter(_selector_hits(m.when, ctx)))}  # type: ignore[attr-defined]
+    when_hits = {(h.start, h.end): h for h in contextual(rule, ctx, iter(_selector_hits(m.when, ctx)))}
     when = sorted(when_hits)
     if not when:
         return
-    present = _selector_hits(m.and_present, ctx) if m.and_present else None  # type: ignore[attr-defined]
-    absent = _selector_hits(m.and_absent, ctx) if m.and_absent else None  # type: ignore[attr-defined]
-    for lo, hi in _units(ctx, m.within):  # type: ignore[attr-defined]
+    present = _selector_hits(m.and_present, ctx) if m.and_present else None
+    absent = _selector_hits(m.and_absent, ctx) if m.and_absent else None
+    for lo, hi in _units(ctx, m.within):
         inside = [h for h in when if lo <= h[0] < hi]
         if not inside:
             continue
