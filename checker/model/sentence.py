@@ -83,10 +83,10 @@ class SentenceModel:
                                                        (self.claim_groups, self.problematic_groups), findings_by)
         p_claim = [float(p) for p in self.claim.proba_many(x_claim)]
         p_problem = [float(p) for p in self.problematic.proba_many(x_problem)]
-        main = _main_intervention(views)
+        main = main_mentioned_intervention(views)
         judged = about_treatment(views, claims, sentence_level)
         extra = [
-            _claim(page, v, lexicon, main)
+            model_claim(page, v, lexicon, main)
             for v, p, found in zip(views, p_claim, claims_by)
             if p >= self.claim.threshold and not found
         ]
@@ -149,12 +149,14 @@ def _describe(feature: str) -> str:
     }.get(kind, feature)
 
 
-def _main_intervention(views: Sequence[SentenceView]) -> str | None:
+def main_mentioned_intervention(views: Sequence[SentenceView]) -> str | None:
+    """The intervention the page names most often, as written (the model's claims name it)."""
     counts = Counter(m.text.lower() for v in views for m in v.mentions if m.label == "INTERVENTION" and not m.negated)
     return counts.most_common(1)[0][0] if counts else None
 
 
-def _claim(page: Page, view: SentenceView, lexicon: Lexicon, main: str | None) -> Claim:
+def model_claim(page: Page, view: SentenceView, lexicon: Lexicon, main: str | None) -> Claim:
+    """The claim a sentence the model flags stands for, read from its mentions."""
     s = view.sentence
     interventions = [m for m in view.of("INTERVENTION") if not m.negated]
     conditions = [m for m in view.of("CONDITION") if not m.negated]

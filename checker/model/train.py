@@ -251,7 +251,7 @@ def tune_thresholds(rated: Sequence[Rated], lexicon: Any, config: TrainConfig) -
     or an asserted/reported claim about anything but an approved use. Ties go to the threshold
     nearest 0.5 (and the lowest downgrade)."""
     from checker.evaluate.harness import is_problem_claim
-    from checker.model.sentence import _claim, _main_intervention, about_treatment
+    from checker.model.sentence import about_treatment, main_mentioned_intervention, model_claim
 
     p_c: list[float] = []
     p_p: list[float] = []
@@ -259,7 +259,7 @@ def tune_thresholds(rated: Sequence[Rated], lexicon: Any, config: TrainConfig) -
     units: list[tuple[bool, bool, tuple[int, ...]]] = []
     for r in rated:
         d = r.page
-        main = _main_intervention(d.views)
+        main = main_mentioned_intervention(d.views)
         base = len(p_c)
         units += [(c, p, tuple(base + i for i in idx)) for c, p, idx in d.units]
         judged = about_treatment(d.views, d.report.claims, [f for fs in d.findings_by_sentence for f in fs])
@@ -269,7 +269,7 @@ def tune_thresholds(rated: Sequence[Rated], lexicon: Any, config: TrainConfig) -
             lex.append(any(c.modality != "negated" for c in cs))
             found.append(bool(cs))  # the model adds a claim only where the lexicon found none
             lex_problem.append(any(is_problem_claim(c) for c in cs))
-            model_problem.append(not cs and is_problem_claim(_claim(d.page, v, lexicon, main)))
+            model_problem.append(not cs and is_problem_claim(model_claim(d.page, v, lexicon, main)))
             serious.append(any(severity_rank(f.severity) >= 2 for f in fs))
     gold_c = [c for c, _, _ in units]
     gold_p = [p for _, p, _ in units]
