@@ -203,11 +203,34 @@ class Caution:
 
 
 @dataclass(frozen=True, slots=True)
+class Modifier:
+    """What changed how a finding counts (Presidio's AnalysisExplanation idea): the kind, the
+    word that set it, and the severity before and after; the report's prose is built from these."""
+
+    kind: str  # hedged | offer | reported | evasion | model
+    trigger: str  # the word(s) that set it ("may", "'cure' read as 'cure'"), or ""
+    severity_before: Severity | None = None
+    severity_after: Severity | None = None
+
+    @property
+    def text(self) -> str:
+        change = f": severity {self.severity_before} -> {self.severity_after}" if self.severity_after else ""
+        what = {
+            "hedged": f"hedged by {self.trigger}",
+            "offer": "an offer (a heading or list item naming the treatment for the condition, no claim stated)",
+            "reported": f"reported ({self.trigger}): a report used as evidence still counts",
+            "evasion": f"matched after undoing disguised text: {self.trigger}",
+        }.get(self.kind, f"{self.kind}: {self.trigger}" if self.trigger else self.kind)
+        return what + change
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     why: str  # the rule's rationale, first paragraph
-    modifiers: tuple[str, ...]  # e.g. "hedged by 'may': severity high -> medium"
+    modifiers: tuple[str, ...]  # the prose of each adjustment, e.g. "hedged by 'may': severity high -> medium"
     contribution: float  # score points this finding removed (negative) from the page
     source: str  # where the rule comes from: its first reference
+    adjustments: tuple[Modifier, ...] = ()  # the same as fields: kind, trigger, severity before and after
 
 
 @dataclass(frozen=True, slots=True)

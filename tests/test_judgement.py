@@ -201,3 +201,19 @@ def test_scan_html_is_one_self_contained_page(cli_runner, tmp_path):
     assert "p-effect" in out and "p-intervention" in out and "f-high" in out
     code, _, err = cli_runner("scan", str(page), str(page), "--format", "html")
     assert code == 2 and "one input at a time" in err
+
+
+def test_explanations_keep_their_adjustments_as_fields(analyzer):
+    """A hedged claim's finding says, as fields, what lowered it (kind, trigger, severity before
+    and after); the prose modifier is built from the same fields."""
+    report = analyzer.check_text("Our stem cell injections may reverse multiple sclerosis.\n")
+    lowered = [f for f in report.findings if f.explanation.adjustments]
+    assert lowered
+    adjustment = lowered[0].explanation.adjustments[0]
+    assert adjustment.kind == "hedged" and "may" in adjustment.trigger
+    assert adjustment.severity_after == lowered[0].severity and adjustment.severity_before != adjustment.severity_after
+    assert lowered[0].explanation.modifiers[0] == adjustment.text
+    from checker.report.json import to_dict
+
+    data = next(f for f in to_dict(report)["findings"] if f["explanation"]["adjustments"])
+    assert data["explanation"]["adjustments"][0]["kind"] == "hedged"

@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from checker.engine.kinds import EVALUATORS, Hit, PageContext
 from checker.engine.loader import DocMatchers, Rule, RuleSet, load_ruleset
-from checker.types import Explanation, Finding, Scope
+from checker.types import Explanation, Finding, Modifier, Scope
 
 __all__ = ["evaluate", "PageContext", "RuleSet", "Rule", "DocMatchers", "load_ruleset", "rule_scope", "page_scope_rules"]
 
@@ -51,7 +51,8 @@ def _finding(rule: Rule, hit: Hit) -> Finding:
         start=0 if on_page else hit.start,
         end=0 if on_page else hit.end,
         match=hit.match,  # kept: what a page-level rule counted (e.g. the stuffed keyword)
-        explanation=Explanation(why=rule.why, modifiers=hit.modifiers, contribution=0.0, source=rule.references[0]),
+        explanation=Explanation(why=rule.why, modifiers=tuple(m.text for m in hit.modifiers), contribution=0.0,
+                                source=rule.references[0], adjustments=hit.modifiers),
         references=rule.references,
         scope=scope,
     )
@@ -83,5 +84,7 @@ def _mark_evasion(finding: Finding, ctx: PageContext) -> Finding:
     hits = [e for e in ctx.ann.evasions if e.start < finding.end and finding.start < e.end]
     if not hits or not finding.match:
         return finding
-    note = "matched after undoing disguised text: " + "; ".join(f"{e.kind} {e.original!r} -> {e.normalized!r}" for e in hits[:3])
-    return replace(finding, evasion=True, explanation=replace(finding.explanation, modifiers=(*finding.explanation.modifiers, note)))
+    modifier = Modifier("evasion", "; ".join(f"{e.kind} {e.original!r} -> {e.normalized!r}" for e in hits[:3]))
+    explanation = replace(finding.explanation, modifiers=(*finding.explanation.modifiers, modifier.text),
+                          adjustments=(*finding.explanation.adjustments, modifier))
+    return replace(finding, evasion=True, explanation=explanation)

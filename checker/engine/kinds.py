@@ -26,7 +26,7 @@ from checker.engine.schema import (
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.safe_regex import alternation, compile_regex, phrases_regex
-from checker.types import NOT_MADE, Caution, Claim, Page, Severity, lower_severity
+from checker.types import NOT_MADE, Caution, Claim, Modifier, Page, Severity, lower_severity
 
 _CAUTION_CATEGORIES_FOR_SENTENCE = HEDGING_CAUTIONS
 # Claims the page does not make: denied, or only posed ("be wary of clinics that claim…").
@@ -64,7 +64,13 @@ class Hit:
     match: str
     fields: dict[str, str] = field(default_factory=dict)
     severity: Severity | None = None  # set when a modifier changed it
-    modifiers: tuple[str, ...] = ()
+    modifiers: tuple[Modifier, ...] = ()
+
+
+def downgrade(rule: Rule, kind: str, trigger: str) -> tuple[Severity, Modifier]:
+    """One step down for a hedge or an offer: the one place a context lowers a rule's severity."""
+    after = lower_severity(rule.severity)
+    return after, Modifier(kind, trigger, rule.severity, after)
 
 
 Evaluator = Callable[[Rule, PageContext], Iterator[Hit]]
@@ -116,13 +122,13 @@ def contextual(rule: Rule, ctx: PageContext, spans: Iterator[tuple[int, int]]) -
         if any(states[s] for s in c.skip):
             continue
         severity: Severity | None = None
-        modifiers: tuple[str, ...] = ()
+        modifiers: tuple[Modifier, ...] = ()
         if states["hedged"]:
             if c.hedged == "skip":
                 continue
             if c.hedged == "downgrade" and rule.severity != "low":
-                severity = lower_severity(rule.severity)
-                modifiers = (f"hedged by {mods['HEDGE']!r}: severity {rule.severity} -> {severity}",)
+                severity, modifier = downgrade(rule, "hedged", repr(mods["HEDGE"]))
+                modifiers = (modifier,)
         if c.once_per_sentence:
             if i in seen_sentences:
                 continue
@@ -177,19 +183,18 @@ def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
         if claim.start in seen:
             continue
         severity: Severity | None = None
-        modifiers: tuple[str, ...] = ()
+        modifiers: tuple[Modifier, ...] = ()
         if claim.modality == "hedged":
             if rule.context.hedged == "skip":
                 continue
             if rule.context.hedged == "downgrade" and rule.severity != "low":
-                severity = lower_severity(rule.severity)
-                modifiers = (f"hedged by {', '.join(repr(q) for q in claim.qualifiers[:2])}: severity {rule.severity} -> {severity}",)
+                severity, modifier = downgrade(rule, "hedged", ", ".join(repr(q) for q in claim.qualifiers[:2]))
+                modifiers = (modifier,)
         if claim.modality == "offer" and rule.severity != "low":
-            severity = lower_severity(rule.severity)
-            modifiers = (f"an offer (a heading or list item naming the treatment for the condition, no claim stated): "
-                         f"severity {rule.severity} -> {severity}",)
+            severity, modifier = downgrade(rule, "offer", "")
+            modifiers = (modifier,)
         if claim.modality == "reported":
-            modifiers += (f"reported ({', '.join(repr(q) for q in claim.qualifiers[:2])}): a report used as evidence still counts",)
+            modifiers += (Modifier("reported", ", ".join(repr(q) for q in claim.qualifiers[:2])),)
         seen.add(claim.start)
         target = claim.condition or claim.body_part or ""
         yield Hit(

@@ -58,6 +58,8 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "explanation": {
                     "why": f.explanation.why, "modifiers": list(f.explanation.modifiers),
                     "contribution": f.explanation.contribution, "source": f.explanation.source,
+                    "adjustments": [{"kind": m.kind, "trigger": m.trigger, "severity_before": m.severity_before,
+                                     "severity_after": m.severity_after} for m in f.explanation.adjustments],
                 },
                 "references": list(f.references), "suppressed": f.suppressed, "scope": f.scope,
             }
