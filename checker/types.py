@@ -160,6 +160,9 @@ class ClaimPart:
     resolved: str  # explicit (in the sentence) | anaphora ("this therapy" -> the page's treatment) | context | page
 
 
+CLAIM_PART_NAMES = ("intervention", "effect", "condition", "body_part")  # the fields of ClaimParts, in report order
+
+
 @dataclass(frozen=True, slots=True)
 class ClaimParts:
     intervention: ClaimPart | None = None

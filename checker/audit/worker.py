@@ -24,9 +24,9 @@ from typing import Any
 import orjson
 
 from checker.errors import CheckerError
-from checker.report.json import PART_NAMES
 from checker.scoring import NOT_ASSESSED, UNJUDGED_BANDS
 from checker.suppress import apply_suppressions
+from checker.types import CLAIM_PART_NAMES
 
 TEXT_CAP = 200_000  # characters of page text kept for the report's page view
 DEFAULT_PAGE_TIMEOUT = 60.0  # seconds per page
@@ -243,7 +243,7 @@ def report_record(report, *, size: int, rules: dict[str, dict[str, str]]) -> Rec
             "condition": c.condition, "condition_key": c.condition_key, "condition_status": c.condition_status,
             "condition_source": c.condition_source, "body_part": c.body_part, "modality": c.modality,
             "qualifiers": list(c.qualifiers), "systems": list(c.systems), "text": c.text, "confidence": c.confidence,
-            "parts": [[name, part.start, part.end] for name in PART_NAMES
+            "parts": [[name, part.start, part.end] for name in CLAIM_PART_NAMES
                       if (part := c.parts.get(name)) is not None and part.start is not None and part.end is not None],
         })
     return {

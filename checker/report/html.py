@@ -12,9 +12,8 @@ import html
 from collections.abc import Iterable
 
 from checker.claims import unproven_claims
-from checker.report.json import PART_NAMES
 from checker.scoring import NO_CLAIMS, NOT_ASSESSED
-from checker.types import Report, severity_rank
+from checker.types import CLAIM_PART_NAMES, Finding, Report, severity_rank
 
 TEXT_CAP = 300_000  # characters of page text shown
 
@@ -84,7 +83,7 @@ LEGEND = ("<div class='legend' id='legend'><span class='p-intervention'>interven
           "<span class='f-medium'>medium finding</span><span class='f-low'>low finding</span></div>")
 
 
-def _finding(f) -> str:  # noqa: ANN001
+def _finding(f: Finding) -> str:
     match = f"<div>“{_e(' '.join(f.match.split())[:200])}”</div>" if f.match else ""
     return (f"<div class='finding {f.severity}' data-rule='{_e(f.rule)}'><b>{_e(f.severity.upper())} {_e(f.rule)} "
             f"{_e(f.name)}</b> <span class='num'>{f.explanation.contribution:+.2f} pts</span>{match}"
@@ -100,7 +99,7 @@ def _highlighted(report: Report) -> str:
         if not f.suppressed and f.scope != "page" and f.end > f.start:
             spans.append((f.start, f.end, f"f-{f.severity}", f"{f.rule} {f.name}"))
     for c in report.claims:
-        for name in PART_NAMES:
+        for name in CLAIM_PART_NAMES:
             part = c.parts.get(name) if c.parts else None
             if part is not None and part.start is not None and part.end is not None and part.end > part.start:
                 spans.append((part.start, part.end, f"p-{name}", f"{name.replace('_', ' ')} of a {c.modality} claim"))

@@ -6,12 +6,9 @@ import json
 from typing import Any
 
 from checker.scoring import UNJUDGED_BANDS
-from checker.types import ClaimPart, Report
+from checker.types import CLAIM_PART_NAMES, ClaimPart, Report
 
 SCHEMA = "checker.report/1"
-
-
-PART_NAMES = ("intervention", "effect", "condition", "body_part")
 
 
 def part_dict(part: ClaimPart | None) -> dict[str, Any] | None:
@@ -47,7 +44,7 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "condition": c.condition, "condition_key": c.condition_key, "condition_status": c.condition_status,
                 "condition_source": c.condition_source, "body_part": c.body_part,
                 "modality": c.modality, "qualifiers": list(c.qualifiers),
-                "parts": {name: part_dict(c.parts.get(name)) for name in PART_NAMES}, "confidence": c.confidence,
+                "parts": {name: part_dict(c.parts.get(name)) for name in CLAIM_PART_NAMES}, "confidence": c.confidence,
             }
             for c in report.claims
         ],
