@@ -217,3 +217,31 @@ def test_explanations_keep_their_adjustments_as_fields(analyzer):
 
     data = next(f for f in to_dict(report)["findings"] if f["explanation"]["adjustments"])
     assert data["explanation"]["adjustments"][0]["kind"] == "hedged"
+
+
+def test_credits_past_100_are_shared_so_the_parts_still_add_up():
+    """Every caution credited on a page with nothing against it would pass 100: the credits are
+    scaled by one factor so base + credits = 100 exactly."""
+    from checker.scoring import load_weights, score_page
+    from checker.types import Caution
+
+    weights = load_weights()
+    cautions = [Caution(category, "x", 0, 1, "x") for category in weights.caution_credit]
+    assert weights.base + sum(weights.caution_credit.values()) > 100
+    scored = score_page([], cautions)
+    assert scored.score == 100
+    assert abs(sum(i.points for i in scored.breakdown) - 100) <= 0.01 * len(scored.breakdown)
+    assert all(i.points > 0 for i in scored.breakdown if i.kind == "caution")
+
+
+def test_audit_skips_a_page_it_cannot_read_with_the_reason(tmp_path):
+    from checker.audit import audit, read_tables
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "es.txt").write_text(SPANISH, encoding="utf-8")
+    (tmp_path / "in" / "en.txt").write_text(MILD, encoding="utf-8")
+    audit([tmp_path / "in"], out=tmp_path / "out", jobs=1)
+    pages = read_tables(tmp_path / "out")["pages"].set_index("path")
+    row = pages.loc[str(tmp_path / "in" / "es.txt")]
+    assert row.status == "skipped" and "not assessed" in row.reason and "'es'" in row.reason
+    assert pages.loc[str(tmp_path / "in" / "en.txt")].status == "ok"
