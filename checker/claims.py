@@ -23,7 +23,7 @@ from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.nlp.syntax import verb_lemma
 from checker.structure import Reading, read
-from checker.types import NOT_MADE, Caution, Claim, ClaimPart, ClaimParts, Mention, Modality, Page, Qualifier, Sentence
+from checker.types import LETTER_WORD, NOT_MADE, Caution, Claim, ClaimPart, ClaimParts, Mention, Modality, Page, Qualifier, Sentence
 
 Parse = Callable[[Sequence[str]], list[Any]]  # sentence texts -> parsed spaCy Docs
 MAX_PARSE_CHARS = 1500
@@ -213,7 +213,6 @@ def inside_quotes(text: str, sentence_start: int, offset: int) -> bool:
     return depth > 0
 
 
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def _may_hold_effect_verb(text: str, sentence: Sentence, lexicon: Lexicon) -> bool:
@@ -221,7 +220,7 @@ def _may_hold_effect_verb(text: str, sentence: Sentence, lexicon: Lexicon) -> bo
     "rebuilt"), so that parsing it may find one by lemma: most such sentences do not, and parsing
     is the scan's largest cost. Read with the verb lemmas the parse will use (cached per word)."""
     lemmas = lexicon.effect_lemmas
-    words = _WORD.findall(text, sentence.start, min(sentence.end, sentence.start + MAX_PARSE_CHARS))
+    words = LETTER_WORD.findall(text, sentence.start, min(sentence.end, sentence.start + MAX_PARSE_CHARS))
     return any(verb_lemma(w.lower()) in lemmas for w in words)
 
 

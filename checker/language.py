@@ -10,11 +10,10 @@ text is assessed as English, and the report says how the language was decided.""
 
 from __future__ import annotations
 
-import re
 from functools import cache
 from typing import Any
 
-from checker.types import Language
+from checker.types import LETTER_WORD, Language
 
 ASSESSED = frozenset({"en"})
 MIN_WORDS = 12  # fewer words than this: too little to tell, read as English
@@ -28,7 +27,6 @@ _ENGLISH = frozenset(
     "you were their has been would will can its our your we he she what there when who also more "
     "these those than them if about into may should could do does not but how".split()
 )
-_WORD = re.compile(r"[^\W\d_]+")
 
 
 def assessed(language: Language) -> bool:
@@ -38,7 +36,7 @@ def assessed(language: Language) -> bool:
 
 def detect_language(text: str) -> Language:
     sample = text[:SAMPLE_CHARS]
-    words = [w.lower() for w in _WORD.findall(sample)]
+    words = [w.lower() for w in LETTER_WORD.findall(sample)]
     if len(words) < MIN_WORDS:
         return Language("und", 0.0, "too-short")
     share = sum(w in _ENGLISH for w in words) / len(words)

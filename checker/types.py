@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import Literal
@@ -159,6 +160,8 @@ class ClaimPart:
     end: int | None
     resolved: str  # explicit (in the sentence) | anaphora ("this therapy" -> the page's treatment) | context | page
 
+
+LETTER_WORD = re.compile(r"[^\W\d_]+")  # a run of letters: the words language detection and verb tests read
 
 CLAIM_PART_NAMES = ("intervention", "effect", "condition", "body_part")  # the fields of ClaimParts, in report order
 
