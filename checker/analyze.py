@@ -20,6 +20,7 @@ from checker.nlp.pipeline import annotate, build_nlp
 from checker.nlp.syntax import parse
 from checker.scoring import NOT_ASSESSED
 from checker.types import Language, Page, Report
+from checker.verifier import shipped_verifier
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 
@@ -36,6 +37,7 @@ class Analyzer:
     use_models: bool = True  # the shipped learned models (checker/models/); False: rules alone
     models: Models | None = None  # explicit models (e.g. just trained); None: as use_models says
     use_syntax: bool = True  # read claims from the shipped parser; False: effect and target co-occur
+    use_verifier: bool = True  # with the parser, drop the candidates the shipped claim verifier rejects
 
     def __post_init__(self) -> None:
         self.nlp = build_nlp(self.lexicon_dir)
@@ -46,6 +48,7 @@ class Analyzer:
         if self.models is None:
             self.models = shipped_models() if self.use_models else NO_MODELS
         self.page_rules = page_level_rules(self.ruleset)
+        self.verifier = shipped_verifier() if self.use_verifier and self.use_syntax else None
         gc.freeze()  # the pipeline and rules live as long as the process: keep them out of every collection
 
     def check_page(self, page: Page) -> Report:
@@ -53,7 +56,7 @@ class Analyzer:
         if not assessed(language):
             return not_assessed(page, language, word_count=len(_WORD.findall(page.text)))
         ann = annotate(page, self.nlp, [self.matchers], key_terms=self.key_terms)
-        claims = extract_claims(page, ann, self.lexicon, parse if self.use_syntax else None)
+        claims = extract_claims(page, ann, self.lexicon, parse if self.use_syntax else None, self.verifier)
         cautions = extract_cautions(page, ann)
         word_count = len(_WORD.findall(page.text))
         ctx = PageContext(page, ann, sentence_views(ann), claims, cautions, self.lexicon, word_count)

@@ -16,14 +16,15 @@ import re
 from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.nlp.syntax import verb_lemma
 from checker.structure import Reading, read
-from checker.types import LETTER_WORD, NOT_MADE, Caution, Claim, ClaimPart, ClaimParts, Mention, Modality, Page, Qualifier, Sentence
+from checker.types import LETTER_WORD, NOT_MADE, NOT_STATED, Caution, Claim, ClaimPart, ClaimParts, Mention, Modality, Page, Qualifier, Sentence
+from checker.verifier import ClaimVerifier, claim_features
 
 Parse = Callable[[Sequence[str]], list[Any]]  # sentence texts -> parsed spaCy Docs
 MAX_PARSE_CHARS = 1500
@@ -99,12 +100,30 @@ def modality(effect: Mention, target: Mention | None, quals: Sequence[Qualifier]
     return "asserted", ()
 
 
-def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse | None = None) -> list[Claim]:
+def extract_claims(
+    page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse | None = None, verifier: ClaimVerifier | None = None
+) -> list[Claim]:
     """Claims from the lexicon's mentions. With `parse` (the trained parser, see
     checker.nlp.syntax), only the sentences that hold an effect and a target are parsed, and the
     parse decides which effect governs which target, whether the subject is a natural process,
     and the modality it gives (question, attribution, negation, a heading without a verb);
-    without it, an effect and a target in one sentence make a claim."""
+    without it, an effect and a target in one sentence make a claim. With `verifier`
+    (checker.verifier), a stated candidate it scores below its threshold is dropped and each
+    kept one's confidence is its probability."""
+    claims = []
+    for claim, features in claim_candidates(page, ann, lexicon, parse):
+        if verifier is None or claim.modality in NOT_STATED:  # a denial, question or offer is not put to it
+            claims.append(claim)
+            continue
+        kept, p = verifier.keeps(features)
+        if kept:
+            claims.append(replace(claim, confidence=round(p, 2)))
+    return claims
+
+
+def claim_candidates(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse | None = None) -> list[tuple[Claim, dict[str, float]]]:
+    """Every claim the mentions and the parse propose, with its structural features (what the
+    verifier scores, and what training/claim_verifier.py learns from)."""
     views = sentence_views(ann)
     main = main_intervention(ann)
     section_of = sections(page)
@@ -119,6 +138,8 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
         targets, condition_source = _targets(i, view, views, section_of, lexicon)
         if targets:
             candidates.append((i, view, effects, targets, condition_source))
+        elif parse is not None and effects and (view.of("INTERVENTION") or view.of("ANAPHOR")):
+            candidates.append((i, view, effects, [], "none"))  # "PRP stimulates healing": the treatment's effect, no target named
     parsed: list[Any] = [None] * len(candidates)
     if parse is not None:
         # a run-on "sentence" (a 5-million-character line) is read by co-occurrence, not parsed:
@@ -126,7 +147,7 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
         todo = [k for k, (_, view, _, _, _) in enumerate(candidates) if view.sentence.end - view.sentence.start <= MAX_PARSE_CHARS]
         for k, doc in zip(todo, parse([_sentence_text(page.text, candidates[k][1].sentence) for k in todo])):
             parsed[k] = doc
-    claims: list[Claim] = []
+    claims: list[tuple[Claim, dict[str, float]]] = []
     for (i, view, effects, targets, condition_source), doc in zip(candidates, parsed):
         if not effects:
             effects = _effects_by_lemma(doc, view.sentence.start, lexicon) if doc is not None else []
@@ -138,9 +159,15 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
         established = source == "explicit" and is_established(lexicon, intervention_key)
         uncertain = [m for m in view.of("CAUTION") if m.key == "uncertainty" and not m.negated]
         text = page.text[view.sentence.start : view.sentence.end]
-        for target in targets:
+        no_target: list[Mention | None] = [None]
+        for target in targets or no_target:
             reading: Reading | None = None
-            if doc is not None:
+            if target is None:
+                agentive = _read_agentive(doc, view, effects, lexicon) if doc is not None else None
+                if agentive is None:
+                    continue
+                effect, reading = agentive
+            elif doc is not None:
                 found = None
                 in_sentence = view.sentence.start <= target.start < view.sentence.end
                 # a target resolved from context ("these conditions", "liver tissue" -> the liver
@@ -153,7 +180,13 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
                 if readings:  # the strongest effect read at any of them ("flu vaccination … to prevent flu": the second)
                     found = max(readings, key=lambda er: int(lexicon.attrs("EFFECT", er[0].key).get("strength", 1)))
                 if found is None:
-                    continue  # no effect governs this target: co-occurrence, not a claim
+                    # no effect governs this target (co-occurrence, not a claim for it); the
+                    # treatment may still be said to have the effect ("uses blood cells to speed healing")
+                    if target is targets[-1] and not any(c.start == view.sentence.start for c, _ in claims):
+                        found = _read_agentive(doc, view, effects, lexicon)
+                        target = None
+                    if found is None:
+                        continue
                 effect, reading = found
                 if reading.natural:
                     continue  # the body or an organ doing it by itself: background biology
@@ -166,10 +199,17 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
                 mod, triggers = "attributed", ("quoted",)  # someone else's words, quoted: a letter, a report, a review
             if mod == "asserted" and uncertain:
                 mod, triggers = "hedged", tuple(m.text for m in uncertain)
-            attrs = lexicon.attrs(target.label, target.key)
+            attrs = lexicon.attrs(target.label, target.key) if target is not None else {}
             effect_class = lexicon.attrs("EFFECT", effect.key).get("class", effect.key)
-            is_condition = target.label == "CONDITION"
-            claims.append(Claim(
+            is_condition = target is not None and target.label == "CONDITION"
+            status = "approved" if established else str(attrs.get("status", "unknown")) if is_condition else "none"
+            features = claim_features(
+                sentence=text, modality=mod, effect_class=str(effect_class), intervention_source=source,
+                condition_source=condition_source if is_condition else "none", condition_status=status,
+                target="none" if target is None else "condition" if is_condition else "body_part",
+                generic_target=target is not None and target.key in GENERIC_CONDITIONS, reading=reading, doc=doc,
+                effect_span=(effect.start - view.sentence.start, effect.end - view.sentence.start))
+            claims.append((Claim(
                 text=text,
                 start=view.sentence.start,
                 end=view.sentence.end,
@@ -177,20 +217,20 @@ def extract_claims(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse 
                 intervention_source=source,
                 effect=effect.text,
                 effect_class=str(effect_class),
-                condition=target.text if is_condition else None,
-                condition_key=target.key if is_condition else None,
+                condition=target.text if target is not None and is_condition else None,
+                condition_key=target.key if target is not None and is_condition else None,
                 # the status of the use: a condition's approved stem-cell uses, or any use of standard care
-                condition_status="approved" if established else str(attrs.get("status", "unknown")) if is_condition else "none",
+                condition_status=status,
                 condition_source=condition_source if is_condition else "none",
-                body_part=None if is_condition else target.text,
+                body_part=None if target is None or is_condition else target.text,
                 modality=mod,
                 qualifiers=triggers,
                 systems=(str(attrs.get("system", "general")),),
                 syntax=reading.arcs if reading is not None else (),
                 parts=ClaimParts(intervention=intervention_part, effect=ClaimPart(effect.text, effect.start, effect.end, "explicit"),
-                                 **{"condition" if is_condition else "body_part": _target_part(target, view, condition_source)}),
-                confidence=claim_confidence(parsed=bool(reading is not None and reading.arcs), intervention_source=source),
-            ))
+                                 **({} if target is None else
+                                    {"condition" if is_condition else "body_part": _target_part(target, view, condition_source)})),
+            ), features))
     return claims
 
 
@@ -252,6 +292,27 @@ def _read_pair(doc: Any, view: SentenceView, effects: list[Mention], target: Men
         rank = (int(lexicon.attrs("EFFECT", effect.key).get("strength", 1)), -abs(effect.start - target.start))
         if best is None or rank > best[0]:
             best = (rank, effect, reading)
+    return None if best is None else (best[1], best[2])
+
+
+def _read_agentive(doc: Any, view: SentenceView, effects: list[Mention], lexicon: Lexicon) -> tuple[Mention, Reading] | None:
+    """A treatment's effect with no condition or body part named ("PRP stimulates the body's
+    healing", "it soothes and calms"): the strongest effect whose subject is the treatment or a
+    word standing for it, asserted as a predicate, not the body doing it by itself."""
+    base = view.sentence.start
+    rel = lambda m: (m.start - base, m.end - base)  # noqa: E731
+    interventions = [rel(m) for m in view.of("INTERVENTION")]
+    anaphors = [rel(m) for m in view.of("ANAPHOR")]
+    natural = [rel(m) for m in view.mentions if m.label in {"BODY_PART", "CONDITION"}]
+    best: tuple[int, Mention, Reading] | None = None
+    for effect in effects:
+        reading = read(doc, rel(effect), rel(effect), interventions=interventions, anaphors=anaphors, natural_terms=natural,
+                       effect_verbs=lexicon.effect_verb_lemmas)
+        if reading.agent not in {"intervention", "anaphor"} or not reading.asserted or reading.natural:
+            continue
+        strength = int(lexicon.attrs("EFFECT", effect.key).get("strength", 1))
+        if best is None or strength > best[0]:
+            best = (strength, effect, reading)
     return None if best is None else (best[1], best[2])
 
 
@@ -394,18 +455,6 @@ def _target_part(target: Mention, view: SentenceView, condition_source: str) -> 
     return ClaimPart(target.text, None, None, condition_source if condition_source not in {"explicit", "none"} else "context")
 
 
-# How often a claim read each way is a claim a labeller marked, on the real corpus's dev split
-# (scripts: corpora/real/scripts/claim_confidence.py); the report's `confidence`.
-CLAIM_CONFIDENCE = {
-    (True, "explicit"): 0.67, (True, "anaphora"): 0.72, (True, "context"): 0.68, (True, "none"): 0.58,
-    (False, "explicit"): 0.61, (False, "anaphora"): 0.57, (False, "context"): 0.58, (False, "none"): 0.70,
-}
-
-
-def claim_confidence(*, parsed: bool, intervention_source: str) -> float:
-    return CLAIM_CONFIDENCE.get((parsed, intervention_source), 0.5)
-
-
 def is_established(lexicon: Lexicon, intervention_key: str | None) -> bool:
     """Standard care (medicines, surgery, vaccines…): its uses are established, not unproven."""
     return intervention_key is not None and lexicon.attrs("INTERVENTION", intervention_key).get("type_status") == "established"
@@ -428,5 +477,7 @@ def extract_cautions(page: Page, ann: Annotations) -> list[Caution]:
 def unproven_claims(claims: Sequence[Claim]) -> list[Claim]:
     """The claims a page makes (not denied, asked, offered, supposed or attributed) about a named
     treatment for a use that is not approved or established: what the disclosure rules count
-    (their default `claim_status`), and what the reports count beside the claims."""
-    return [c for c in claims if c.modality not in NOT_MADE and c.intervention and c.condition_status != "approved"]
+    (their default `claim_status`), and what the reports count beside the claims. A claim that
+    names no condition or body part ("it heals") is for no use in particular: not counted."""
+    return [c for c in claims if c.modality not in NOT_MADE and c.intervention and c.condition_status != "approved"
+            and c.target_kind != "none"]

@@ -62,6 +62,7 @@ class Reading:
     natural: bool  # a natural process: no intervention attached to the effect
     voice: str  # active | passive
     arcs: tuple[str, ...]  # the dependency arcs from the effect to the target, "head -dep-> child"
+    verbal: bool = False  # the effect is a verb (or a verb the tagger read as a noun), not a noun or adjective
 
 
 def token_span(doc: Doc, span: Span) -> list[Token]:
@@ -131,7 +132,8 @@ def _subject(pred: Token) -> Token | None:
         for child in node.children:
             if child.dep_ in SUBJECT_DEPS:
                 return child
-        if node.dep_ in {"xcomp", "conj"} and node.head.i != node.i:
+        purpose = node.dep_ == "advcl" and any(c.dep_ == "mark" and c.lower_ == "to" for c in node.children)
+        if (node.dep_ in {"xcomp", "conj"} or purpose) and node.head.i != node.i:  # "X uses Y to speed healing": X's
             node = node.head
         else:
             break
@@ -223,7 +225,8 @@ def read(
         modality, trigger = (("question", "?") if is_question(doc) else
                              ("attributed", att.text) if (att := _attribution(e)) is not None else
                              ("negated", neg.text) if (neg := _negation(e, e)) is not None else (None, ""))
-        return Reading(t.i > e.i, True, modality, trigger, "none", False, "active", (f"{e.text} (read as a verb) … {t.text}",))
+        return Reading(t.i > e.i, True, modality, trigger, _agent_before(e, interventions, anaphors), False, "active",
+                       (f"{e.text} (read as a verb) … {t.text}",), verbal=True)
     chain = path_down(e, t)
     if chain is None and e.head.i == t.i and e.dep_ in {"amod", "compound", "acl", "nmod", "advmod"}:
         chain = [e, t]  # the effect modifies the target: "reduced pain", "pain relief"
@@ -234,6 +237,10 @@ def read(
             if via is not None and e.head.i == pred.i:
                 chain = via
     linked = chain is not None or any(x.i in {y.i for y in effect_tokens} for x in target_tokens)
+    if not linked and e.dep_ in {"xcomp", "advcl"} and t.head.i == e.head.i and t.dep_ in {"obl", "obj", "nmod"} and t.i > e.i:
+        # "stem cells can be used to treat various conditions, including leukemia": the parser
+        # hangs the list on the governing verb; a target after the effect, on the verb it completes
+        linked = True
     if not linked and e.dep_ not in MODIFIER_DEPS:
         # "patients with MS who received X showed improvement", "trials in lupus demonstrated
         # symptom improvement": the condition is named in the subject of the effect's clause
@@ -284,7 +291,25 @@ def read(
         modality, trigger = "negated", neg.text
     elif not has_predicate(doc):
         modality, trigger = "offer", ""
-    return Reading(linked, _asserted(e, doc), modality, trigger, agent, natural, voice, _arcs(chain) if chain else ())
+    return Reading(linked, _asserted(e, doc), modality, trigger, agent, natural, voice, _arcs(chain) if chain else (),
+                   verbal=e.pos_ in {"VERB", "AUX"})
+
+
+def _agent_before(effect: Token, interventions: Sequence[Span], anaphors: Sequence[Span]) -> str:
+    """Who does an effect verb the tagger read as a noun: the noun phrase right before it
+    ("Our stem cell therapy repairs…": the therapy)."""
+    words = []
+    for token in reversed(effect.doc[: effect.i]):
+        if token.pos_ not in {"NOUN", "PROPN", "ADJ", "DET", "PRON", "NUM"} and token.tag_ != "POS":
+            break
+        words.append(token)
+    if any(_overlaps(x, interventions) for x in words):
+        return "intervention"
+    if any(_overlaps(x, anaphors) for x in words) or (len(words) == 1 and words[0].pos_ == "PRON"):
+        return "anaphor"
+    if any(x.lower_ in FIRST_PERSON for x in words):
+        return "provider"
+    return "other" if words else "none"
 
 
 

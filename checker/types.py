@@ -196,7 +196,12 @@ class Claim:
     systems: tuple[str, ...] = ()  # organ systems of the condition / body part
     syntax: tuple[str, ...] = ()  # the dependency arcs that link the effect to its target ("head -dep-> child")
     parts: ClaimParts = ClaimParts()  # the words that make the claim, with offsets
-    confidence: float = 1.0  # how often a claim read this way is a claim (measured on the real dev split)
+    confidence: float = 1.0  # the claim verifier's probability that this is a claim (checker.verifier); 1.0 without one
+
+    @property
+    def target_kind(self) -> str:
+        """What the effect is claimed on: a condition, a body part, or nothing named ("it heals")."""
+        return "condition" if self.condition else "body_part" if self.body_part else "none"
 
 
 @dataclass(frozen=True, slots=True)

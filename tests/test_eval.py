@@ -323,7 +323,7 @@ def test_external_data_when_present():
 
 def test_real_corpus_report_separates_ordinary_health_pages_and_compares_the_parser(tmp_path):
     """Real pages (part "real"): no held-out style, ordinary health pages reported apart with
-    their own false-flag target, and --compare-no-parse adds the co-occurrence reading."""
+    their own false-flag target, --compare-no-parse adds the co-occurrence reading and --compare-no-verifier every candidate claim."""
     corpus = tmp_path / "r"
     (corpus / "texts").mkdir(parents=True)
     (corpus / "texts" / "t-001.txt").write_text(PAGE, encoding="utf-8")
@@ -334,11 +334,12 @@ def test_real_corpus_report_separates_ordinary_health_pages_and_compares_the_par
     clinic = {**DOC, "part": "real", "site": "clinic.example"}
     (corpus / "corpus.jsonl").write_text(json.dumps(clinic) + "\n" + json.dumps(health) + "\n", encoding="utf-8")
     out = tmp_path / "e.json"
-    result = _cli("eval", str(corpus), "--no-external", "--rules-only", "--compare-no-parse", "--out", str(out))
+    result = _cli("eval", str(corpus), "--no-external", "--rules-only", "--compare-no-parse", "--compare-no-verifier", "--out", str(out))
     assert result.exit_code == 0, result.output
     assert "ordinary health pages (1 documents)" in result.output and "rules-no-parse" in result.output
+    assert "rules-no-verifier" in result.output
     data = json.loads(out.read_text())
     rules = data["configurations"]["rules"]
     assert rules["styles"] == {} and set(rules["families"]) == {"ordinary_health", "stem_cell_and_clinic"}
     assert rules["targets"]["false_flag_rate_ordinary_health"] == {"value": 0.0, "target": 0.05, "met": True}
-    assert set(data["configurations"]) == {"rules-no-parse", "rules"}
+    assert set(data["configurations"]) == {"rules-no-verifier", "rules-no-parse", "rules"}

@@ -184,8 +184,40 @@ def test_an_effect_verb_the_tagger_read_as_a_noun_is_read_as_the_verb():
     # "PRP regenerates cartilage." with regenerates tagged NOUN and attached wrongly
     doc = parsed([("PRP", "NOUN", 2, "compound", "prp"), ("regenerates", "NOUN", 2, "compound", "regenerate"),
                   ("cartilage", "NOUN", 2, "ROOT", "cartilage"), (".", "PUNCT", 2, "punct", ".")])
-    r = read(doc, span(doc, "regenerates"), span(doc, "cartilage"), effect_verbs=frozenset({"regenerate"}))
+    r = read(doc, span(doc, "regenerates"), span(doc, "cartilage"), interventions=[span(doc, "PRP")], effect_verbs=frozenset({"regenerate"}))
     assert r.linked and r.asserted and r.modality is None
+    assert r.verbal and r.agent == "intervention"  # the noun phrase before the verb does it
+
+
+def test_a_misread_effect_verb_after_a_noun_that_is_no_treatment_has_another_agent():
+    # "Knee cartilage regenerates slowly." with regenerates tagged NOUN
+    doc = parsed([("Knee", "NOUN", 1, "compound", "knee"), ("cartilage", "NOUN", 2, "compound", "cartilage"),
+                  ("regenerates", "NOUN", 2, "ROOT", "regenerate"), ("slowly", "ADV", 2, "advmod", "slowly"), (".", "PUNCT", 2, "punct", ".")])
+    r = read(doc, span(doc, "regenerates"), span(doc, "Knee cartilage"), interventions=[], effect_verbs=frozenset({"regenerate"}))
+    assert r.agent == "other"
+
+
+def test_the_subject_of_a_purpose_clause_is_the_subject_of_the_verb_it_serves():
+    # "The treatment uses your own cells to speed healing of tendons."
+    doc = parsed([("The", "DET", 1, "det", "the"), ("treatment", "NOUN", 2, "nsubj", "treatment"), ("uses", "VERB", 2, "ROOT", "use"),
+                  ("your", "PRON", 5, "nmod:poss", "your"), ("own", "ADJ", 5, "amod", "own"), ("cells", "NOUN", 2, "obj", "cell"),
+                  ("to", "PART", 7, "mark", "to"), ("speed", "VERB", 2, "advcl", "speed"), ("healing", "NOUN", 7, "obj", "healing"),
+                  ("of", "ADP", 10, "case", "of"), ("tendons", "NOUN", 8, "nmod", "tendon"), (".", "PUNCT", 2, "punct", ".")])
+    r = read(doc, span(doc, "speed"), span(doc, "tendons"), anaphors=[span(doc, "The treatment")])
+    assert r.linked and r.agent == "anaphor" and r.verbal
+
+
+def test_a_target_the_parser_hung_on_the_governing_verb_is_linked_to_the_effect_it_completes():
+    # "Cells can be used to treat conditions, including leukemia." with leukemia attached to "used"
+    doc = parsed([("Cells", "NOUN", 3, "nsubj:pass", "cell"), ("can", "AUX", 3, "aux", "can"), ("be", "AUX", 3, "aux:pass", "be"),
+                  ("used", "VERB", 3, "ROOT", "use"), ("to", "PART", 5, "mark", "to"), ("treat", "VERB", 3, "xcomp", "treat"),
+                  ("conditions", "NOUN", 5, "obj", "condition"), (",", "PUNCT", 9, "punct", ","), ("including", "VERB", 9, "case", "include"),
+                  ("leukemia", "NOUN", 3, "obl", "leukemia"), (".", "PUNCT", 3, "punct", ".")])
+    assert read(doc, span(doc, "treat"), span(doc, "leukemia")).linked
+    # but not a target before the effect ("For leukemia, cells are used to treat…" reads the other way round)
+    doc = parsed([("Leukemia", "NOUN", 1, "obl", "leukemia"), ("worries", "VERB", 1, "ROOT", "worry"), ("people", "NOUN", 1, "obj", "people"),
+                  ("to", "PART", 4, "mark", "to"), ("treat", "VERB", 1, "xcomp", "treat"), ("it", "PRON", 4, "obj", "it"), (".", "PUNCT", 1, "punct", ".")])
+    assert not read(doc, span(doc, "treat"), span(doc, "Leukemia")).linked
 
 
 def test_a_plural_noun_that_is_not_an_effect_verb_stays_a_noun():

@@ -122,6 +122,7 @@ def eval_command(
     no_external: Annotated[bool, typer.Option("--no-external", help="Skip the external data.")] = False,
     rules_only: Annotated[bool, typer.Option("--rules-only", help="Measure the rules alone, not the shipped models.")] = False,
     no_parse: Annotated[bool, typer.Option("--compare-no-parse", help="Also measure the rules reading claims by co-occurrence, without the parser.")] = False,
+    no_verifier: Annotated[bool, typer.Option("--compare-no-verifier", help="Also measure the rules keeping every candidate claim, without the claim verifier.")] = False,
     check_targets: Annotated[bool, typer.Option("--check-targets", help="Exit 1 when a target is missed.")] = False,
 ) -> None:
     """Sentence-level precision/recall/F1 for claims and problematic sentences, per-rule
@@ -143,6 +144,10 @@ def eval_command(
             from checker.analyze import Analyzer
 
             configs = {"rules-no-parse": lambda: Analyzer(use_models=False, use_syntax=False), **configs}
+        if no_verifier:
+            from checker.analyze import Analyzer
+
+            configs = {"rules-no-verifier": lambda: Analyzer(use_models=False, use_verifier=False), **configs}
         corpora = corpus or [p for p in DEFAULT_CORPORA if (p / "corpus.jsonl").is_file()]
         if not corpora:
             raise InputError("no corpus given and none of the default corpora is here", path=", ".join(map(str, DEFAULT_CORPORA)))

@@ -174,7 +174,7 @@ def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
             continue
         if claim.condition_status not in m.condition_status:
             continue
-        if ("condition" if claim.condition else "body_part") not in m.targets:
+        if claim.target_kind not in m.targets:
             continue
         if m.condition_categories:
             category = ctx.lexicon.attrs("CONDITION", claim.condition_key or "").get("category")
@@ -211,7 +211,7 @@ def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
 def eval_absence(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
     m = match_of(rule, AbsenceMatch)
     relevant = [c for c in ctx.claims if c.modality not in NOT_MADE and c.condition_status in m.claim_status
-                and (c.intervention or not m.require_intervention)]
+                and c.target_kind != "none" and (c.intervention or not m.require_intervention)]
     if len(relevant) < m.min_claims:
         return
     if any(c.category in m.cautions for c in ctx.cautions):

@@ -67,7 +67,7 @@ class ClaimMatch(Strict):
     condition_categories: list[str] = []  # empty: any
     modality: list[Literal[MODALITIES]] = ["asserted", "reported", "hedged"]  # type: ignore[valid-type]
     require_intervention: bool = True
-    targets: list[Literal["condition", "body_part"]] = ["condition", "body_part"]  # what the effect must act on
+    targets: list[Literal["condition", "body_part", "none"]] = ["condition", "body_part"]  # what the effect acts on ("none": named nothing)
 
 
 class AbsenceMatch(Strict):

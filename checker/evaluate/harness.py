@@ -97,7 +97,8 @@ def is_problem_claim(claim: Claim) -> bool:
     """An unproven claim made outright (asserted or reported) or offered (a heading naming the
     treatment for the condition), about a treatment the page names or refers to, for anything but
     an approved use."""
-    return claim.modality in {"asserted", "reported", "offer"} and claim.condition_status != "approved" and claim.intervention is not None
+    return (claim.modality in {"asserted", "reported", "offer"} and claim.condition_status != "approved" and claim.intervention is not None
+            and claim.target_kind != "none")
 
 
 def evaluate_document(doc: Document, corpus_dir: Path, analyzer: Any, page_rules: frozenset[str]) -> DocResult:

@@ -1,0 +1,78 @@
+"""The claim verifier (checker/verifier.py): its arithmetic, its core readings that are never
+dropped, what it leaves alone, and the weights that ship."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from checker.claims import extract_claims, unproven_claims
+from checker.ingest import page_from_text
+from checker.nlp.pipeline import annotate
+from checker.nlp.syntax import parse
+from checker.verifier import CORE, DEFAULT_PATH, SCHEMA, ClaimVerifier, load_verifier, shipped_verifier
+
+REJECT_ALL = ClaimVerifier({}, bias=-30.0, threshold=0.5, meta={})
+KEEP_ALL = ClaimVerifier({}, bias=30.0, threshold=0.5, meta={})
+
+
+def claims_of(analyzer, text: str, verifier: ClaimVerifier | None):
+    page = page_from_text(text)
+    ann = annotate(page, analyzer.nlp, [analyzer.matchers], key_terms=analyzer.key_terms)
+    return extract_claims(page, ann, analyzer.lexicon, parse, verifier)
+
+
+def test_probability_is_the_logistic_of_the_weighted_features():
+    v = ClaimVerifier({"a": 1.5, "b": -0.5}, bias=0.25, threshold=0.5, meta={})
+    assert v.probability({"a": 1.0, "b": 1.0, "unknown": 1.0}) == pytest.approx(1 / (1 + math.exp(-1.25)))
+    assert v.keeps({"b": 1.0}) == (False, pytest.approx(1 / (1 + math.exp(0.25))))
+    assert v.keeps({"b": 1.0, CORE: 1.0})[0]  # a core reading is kept whatever its probability
+
+
+def test_round_trip_and_schema_check(tmp_path):
+    v = ClaimVerifier({"x": 0.5}, bias=-0.1, threshold=0.4, meta={"trained_on": ["train"]})
+    assert ClaimVerifier.from_json(v.to_json()) == v
+    with pytest.raises(ValueError, match="not a claim verifier"):
+        ClaimVerifier.from_json({**v.to_json(), "schema": "something/1"})
+
+
+def test_the_shipped_verifier_loads_and_was_never_fitted_on_test():
+    assert DEFAULT_PATH.is_file()
+    v = shipped_verifier()
+    assert v is not None and v == load_verifier(DEFAULT_PATH) and v.to_json()["schema"] == SCHEMA
+    assert "test" not in v.meta["trained_on"] and v.meta["threshold_chosen_on"] == "dev"
+    assert 0.0 < v.threshold < 1.0 and v.weights
+
+
+def test_a_treatment_doing_an_effect_to_a_named_condition_is_never_dropped(analyzer):
+    for text in ("Stem cell injections cure arthritis.", "Our stem cell therapy repairs damaged nerves in people with MS.",
+                 "PRP supports the regeneration of cartilage in osteoarthritis."):
+        assert claims_of(analyzer, text, REJECT_ALL), text
+
+
+def test_a_weak_reading_below_the_threshold_is_dropped_and_kept_ones_carry_the_probability(analyzer):
+    # a topic named by a nominal effect, no treatment its subject: the verifier decides
+    text = "Your treatment for anemia will depend on its cause."
+    assert claims_of(analyzer, text, KEEP_ALL)
+    assert not claims_of(analyzer, text, REJECT_ALL)
+    assert all(c.confidence == 1.0 for c in claims_of(analyzer, text, KEEP_ALL))
+    assert all(c.confidence == 1.0 for c in claims_of(analyzer, text, None))
+
+
+def test_denials_questions_and_offers_are_not_put_to_the_verifier(analyzer):
+    claims = claims_of(analyzer, "Can stem cells cure autism?\n\nStem cells do not cure autism.", REJECT_ALL)
+    assert {c.modality for c in claims} >= {"question", "negated"}
+
+
+def test_a_treatment_effect_with_no_target_named_is_a_claim_that_counts_for_no_use(analyzer):
+    claims = claims_of(analyzer, "PRP stimulates the natural healing process.", None)
+    assert [c.target_kind for c in claims] == ["none"]
+    assert claims[0].condition is None and claims[0].body_part is None and claims[0].parts.condition is None
+    assert not unproven_claims(claims)  # disclosure rules count claims for a use
+    report = analyzer.check_text("PRP stimulates the natural healing process.")
+    assert not [f for f in report.findings if f.rule.startswith("UNP")]  # no claim rule targets "none" by default
+
+
+def test_the_body_healing_by_itself_is_no_target_less_claim(analyzer):
+    assert not claims_of(analyzer, "The body heals itself over time.", None)
