@@ -76,3 +76,13 @@ def test_a_treatment_effect_with_no_target_named_is_a_claim_that_counts_for_no_u
 
 def test_the_body_healing_by_itself_is_no_target_less_claim(analyzer):
     assert not claims_of(analyzer, "The body heals itself over time.", None)
+
+
+@pytest.mark.parametrize("text", [
+    "Turmeric regulates blood sugar in diabetes.",          # regulate: an effect verb on a condition
+    "Essential oils are a natural remedy for eczema.",      # remedy for
+    "Colloidal silver is beneficial to people with psoriasis.",
+    "Frankincense has a positive effect on arthritis.",
+])
+def test_effect_words_real_remedy_pages_use_make_claims(analyzer, text):
+    assert [c for c in analyzer.check_text(text).claims if c.modality not in {"negated", "question", "offer"}], text
