@@ -83,6 +83,7 @@ def test_the_body_healing_by_itself_is_no_target_less_claim(analyzer):
     "Essential oils are a natural remedy for eczema.",      # remedy for
     "Colloidal silver is beneficial to people with psoriasis.",
     "Frankincense has a positive effect on arthritis.",
+    "Our PRP facial fades sunspots and melasma.",          # cosmetic claims warning letters quote
 ])
 def test_effect_words_real_remedy_pages_use_make_claims(analyzer, text):
     assert [c for c in analyzer.check_text(text).claims if c.modality not in {"negated", "question", "offer"}], text
