@@ -5,7 +5,7 @@ Pure functions over one parsed sentence (a spaCy Doc with heads, deps, POS and l
 character spans of the lexicon's mentions in it. Tests build such Docs by hand, so these rules are
 tested apart from the trained model's mistakes.
 
-What the parse decides (docs/claims.md has the examples):
+What the parse decides (the README's "syntax" section and tests/test_structure.py have examples):
 - linked: the effect word governs the target (the target is in the effect's subtree: "reverses
   arthritis", "arthritis is reversed by…", "relief from pain") or modifies it ("reduced pain").
   "Poor sleep and reduced appetite are common in autism" links *reduced* to *appetite*, not to
