@@ -35,6 +35,7 @@ HEDGING_CAUTIONS = frozenset({"risk", "uncertainty", "regulatory"})  # longer se
 GENERIC_CONDITIONS = {"injury", "inflammation", "chronic_disease"}
 GENERIC_SYSTEMS = {"general"}
 CONTEXT_SENTENCES = 3
+CURE_STRENGTH = 3  # the effects' `strength` of cure-like claims (cure, reverse, regenerate, repair, restore, heal, eliminate)
 _MODALITY_ORDER: tuple[tuple[str, Modality], ...] = (
     ("HYPOTHETICAL", "hypothetical"),
     ("HEDGE", "hedged"),
@@ -190,12 +191,16 @@ def claim_candidates(page: Page, ann: Annotations, lexicon: Lexicon, parse: Pars
                 effect, reading = found
                 if reading.natural:
                     continue  # the body or an organ doing it by itself: background biology
+                if (source in {"none", "context"} and int(lexicon.attrs("EFFECT", effect.key).get("strength", 1)) >= CURE_STRENGTH
+                        and (named := _subject_treatment(reading, view, page.text)) is not None):
+                    intervention, source, intervention_key, intervention_part = named
+                    established = False
             else:
                 effect = _nearest(effects, target, lexicon, page.text)
             mod, triggers = modality(effect, target, view.qualifiers)
             if reading is not None and reading.modality and mod not in {"negated", "hypothetical"}:
                 mod, triggers = reading.modality, ((reading.trigger,) if reading.trigger else ())  # type: ignore[assignment]
-            if mod in {"asserted", "hedged"} and doc is not None and inside_quotes(page.text, view.sentence.start, effect.start):
+            if mod in {"asserted", "hedged", "reported"} and doc is not None and inside_quotes(page.text, view.sentence.start, effect.start):
                 mod, triggers = "attributed", ("quoted",)  # someone else's words, quoted: a letter, a report, a review
             if mod == "asserted" and uncertain:
                 mod, triggers = "hedged", tuple(m.text for m in uncertain)
@@ -293,6 +298,40 @@ def _read_pair(doc: Any, view: SentenceView, effects: list[Mention], target: Men
         if best is None or rank > best[0]:
             best = (rank, effect, reading)
     return None if best is None else (best[1], best[2])
+
+
+# subjects of an effect verb that are not a treatment: who receives or reports it, or a measure
+NOT_TREATMENTS = frozenset({
+    "patient", "patients", "people", "person", "persons", "child", "children", "kid", "kids", "adult", "adults", "man", "men",
+    "woman", "women", "baby", "babies", "doctor", "doctors", "physician", "physicians", "nurse", "nurses", "surgeon", "surgeons",
+    "researcher", "researchers", "scientist", "scientists", "expert", "experts", "study", "studies", "trial", "trials", "research",
+    "report", "reports", "review", "reviews", "clinic", "clinics", "hospital", "hospitals", "team", "company", "companies", "fda",
+    "agency", "government", "symptom", "symptoms", "level", "levels", "risk", "risks", "rate", "rates", "number", "time", "age",
+    "condition", "conditions", "disease", "diseases", "family", "families", "parent", "parents", "user", "users", "participant",
+    "participants", "case", "cases", "everyone", "someone", "nobody", "nothing", "anything", "something", "one", "many", "most",
+    "some", "all", "others", "evidence", "data", "result", "results", "science", "procedure", "procedures", "process", "provider",
+    "providers", "practitioner", "practitioners", "staff", "specialist", "specialists", "article", "page", "website", "site",
+})
+_LEADING_DETERMINERS = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|his|her|their|its|some|any)\s+)+", re.I)
+
+
+def _subject_treatment(reading: Reading, view: SentenceView, text: str) -> tuple[str, str, None, ClaimPart] | None:
+    """The subject of a cure-like effect as the treatment when the lexicon names none ("Garlic
+    cures colds", "this herb healed my eczema"): the parse says what does it. Not a person, a
+    study, a measure, or a condition or body part doing it by itself. Weaker effects keep no
+    treatment ("exercise lowers the risk of heart disease" is ordinary advice, not a product's claim)."""
+    if reading.agent != "other" or reading.agent_span is None or reading.natural:
+        return None
+    start, end = view.sentence.start + reading.agent_span[0], view.sentence.start + reading.agent_span[1]
+    if any(m.start < end and start < m.end for m in view.mentions if m.label in {"CONDITION", "BODY_PART"}):
+        return None
+    phrase = text[start:end]
+    words = LETTER_WORD.findall(phrase)
+    if not words or words[-1].lower() in NOT_TREATMENTS or len(words) > 6:
+        return None
+    trimmed = _LEADING_DETERMINERS.sub("", phrase)
+    start += len(phrase) - len(trimmed)
+    return " ".join(trimmed.lower().split()), "subject", None, ClaimPart(trimmed, start, end, "subject")
 
 
 def _read_agentive(doc: Any, view: SentenceView, effects: list[Mention], lexicon: Lexicon) -> tuple[Mention, Reading] | None:

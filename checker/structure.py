@@ -63,6 +63,7 @@ class Reading:
     voice: str  # active | passive
     arcs: tuple[str, ...]  # the dependency arcs from the effect to the target, "head -dep-> child"
     verbal: bool = False  # the effect is a verb (or a verb the tagger read as a noun), not a noun or adjective
+    agent_span: Span | None = None  # with agent "other": the subject's noun phrase ("Garlic" in "Garlic cures colds")
 
 
 def token_span(doc: Doc, span: Span) -> list[Token]:
@@ -187,7 +188,8 @@ def _attribution(pred: Token) -> Token | None:
 def mistagged_verb(token: Token, effect_verbs: frozenset[str]) -> bool:
     """An effect verb the tagger read as a noun (or as an adjective-like modifier) right after its
     subject: "PRP regenerates/NNS cartilage", "cord cells heal/NN torn cuffs", "transplants
-    restore/amod blood production". Clinics' noun-heavy sentences are where a tagger trained on
+    restore/amod blood production", or after an infinitive's "to" ("shown to repair/NN nerve
+    damage"). Clinics' noun-heavy sentences are where a tagger trained on
     web text errs most; the word form and its place decide."""
     if token.i == 0 or not (token.pos_ in {"NOUN", "PROPN"} or (token.pos_ == "VERB" and token.dep_ == "amod")):
         return False
@@ -198,6 +200,8 @@ def mistagged_verb(token: Token, effect_verbs: frozenset[str]) -> bool:
     if not lemmas or lemmas[0] not in effect_verbs:
         return False
     before = token.doc[token.i - 1]
+    if before.lower_ == "to" and lower == lemmas[0]:
+        return True  # an infinitive: "shown to repair/NN nerve damage"
     if before.pos_ not in {"NOUN", "PROPN"}:
         return False
     inflected = lower != lemmas[0] and lower.endswith(("s", "ed"))
@@ -225,8 +229,9 @@ def read(
         modality, trigger = (("question", "?") if is_question(doc) else
                              ("attributed", att.text) if (att := _attribution(e)) is not None else
                              ("negated", neg.text) if (neg := _negation(e, e)) is not None else (None, ""))
-        return Reading(t.i > e.i, True, modality, trigger, _agent_before(e, interventions, anaphors), False, "active",
-                       (f"{e.text} (read as a verb) … {t.text}",), verbal=True)
+        agent, words = _agent_before(e, interventions, anaphors)
+        return Reading(t.i > e.i, True, modality, trigger, agent, False, "active", (f"{e.text} (read as a verb) … {t.text}",),
+                       verbal=True, agent_span=(words[-1].idx, words[0].idx + len(words[0])) if agent == "other" else None)
     chain = path_down(e, t)
     if chain is None and e.head.i == t.i and e.dep_ in {"amod", "compound", "acl", "nmod", "advmod"}:
         chain = [e, t]  # the effect modifies the target: "reduced pain", "pain relief"
@@ -263,7 +268,7 @@ def read(
     pred = clause_head(e)
     subject = _subject(pred)
     voice = "passive" if subject is not None and subject.dep_ == "nsubj:pass" else "active"
-    agent = "none"
+    agent, agent_span = "none", None
     if subject is not None:
         subject_tokens = list(subject.subtree)
         if any(_overlaps(x, interventions) for x in subject_tokens):
@@ -274,12 +279,18 @@ def read(
             agent = "anaphor"
         else:
             agent = "other"
+            agent_span = _phrase(subject)
+    elif e.pos_ == "VERB" and e.dep_ in {"ROOT", "root"} and e.i > 0:
+        # a main verb left without a subject: the parser hung it as a modifier ("Garlic/compound
+        # cures covid"); the noun phrase right before the verb does it
+        agent, words = _agent_before(e, interventions, anaphors)
+        if agent == "other":
+            agent_span = (words[-1].idx, words[0].idx + len(words[0]))
     natural = False
     if (voice == "active" and agent == "other" and e.pos_ == "VERB" and pred.i == e.i  # the organ itself does it
             and not _subtree_has(pred, interventions) and not _subtree_has(pred, anaphors)):
-        assert subject is not None  # agent "other" is only set for a subject
-        subject_is_natural = _overlaps(subject, natural_terms) or subject.lemma_ in NATURAL_SUBJECTS
-        natural = subject_is_natural
+        doer = subject if subject is not None else e.doc[e.i - 1]  # agent "other": a subject, or the noun before the verb
+        natural = _overlaps(doer, natural_terms) or doer.lemma_ in NATURAL_SUBJECTS
     if any(c.lemma_ in NATURAL_ADVERBS for c in pred.children) and not _subtree_has(pred, interventions):
         natural = True
     modality, trigger = None, ""
@@ -292,24 +303,35 @@ def read(
     elif not has_predicate(doc):
         modality, trigger = "offer", ""
     return Reading(linked, _asserted(e, doc), modality, trigger, agent, natural, voice, _arcs(chain) if chain else (),
-                   verbal=e.pos_ in {"VERB", "AUX"})
+                   verbal=e.pos_ in {"VERB", "AUX"}, agent_span=agent_span)
 
 
-def _agent_before(effect: Token, interventions: Sequence[Span], anaphors: Sequence[Span]) -> str:
+def _phrase(head: Token) -> Span:
+    """The characters of a noun phrase: its head with the compounds and modifiers before it
+    ("warm lemon water", not the relative clause after it)."""
+    start = head.i
+    for child in sorted(head.children, key=lambda c: -c.i):
+        if child.i == start - 1 and child.dep_ in {"compound", "amod", "nmod:poss", "det", "nummod", "flat"}:
+            start = child.i
+    first = head.doc[start]
+    return first.idx, head.idx + len(head)
+
+
+def _agent_before(effect: Token, interventions: Sequence[Span], anaphors: Sequence[Span]) -> tuple[str, list[Token]]:
     """Who does an effect verb the tagger read as a noun: the noun phrase right before it
-    ("Our stem cell therapy repairs…": the therapy)."""
+    ("Our stem cell therapy repairs…": the therapy), and its words (last first)."""
     words = []
     for token in reversed(effect.doc[: effect.i]):
         if token.pos_ not in {"NOUN", "PROPN", "ADJ", "DET", "PRON", "NUM"} and token.tag_ != "POS":
             break
         words.append(token)
     if any(_overlaps(x, interventions) for x in words):
-        return "intervention"
+        return "intervention", words
     if any(_overlaps(x, anaphors) for x in words) or (len(words) == 1 and words[0].pos_ == "PRON"):
-        return "anaphor"
+        return "anaphor", words
     if any(x.lower_ in FIRST_PERSON for x in words):
-        return "provider"
-    return "other" if words else "none"
+        return "provider", words
+    return ("other" if words else "none"), words
 
 
 

@@ -158,7 +158,7 @@ class ClaimPart:
     text: str
     start: int | None  # None when the part was resolved from outside the sentence
     end: int | None
-    resolved: str  # explicit (in the sentence) | anaphora ("this therapy" -> the page's treatment) | context | page
+    resolved: str  # explicit (in the sentence) | anaphora ("this therapy" -> the page's treatment) | context | subject
 
 
 LETTER_WORD = re.compile(r"[^\W\d_]+")  # a run of letters: the words language detection and verb tests read
@@ -183,7 +183,7 @@ class Claim:
     start: int
     end: int
     intervention: str | None
-    intervention_source: str  # explicit | anaphora | page | none
+    intervention_source: str  # explicit | anaphora | context | subject (the parse's subject of a cure-like effect) | none
     effect: str  # the words that state the effect, e.g. "regenerate"
     effect_class: str  # cure | regenerate | treat | relieve | …
     condition: str | None  # as written, e.g. "knee arthritis"

@@ -104,7 +104,8 @@ def claim_features(
         f[f"effect_head_pos={e.head.pos_ if e.head.i != e.i else 'ROOT'}"] = 1.0
         # "PRP supports the regeneration of cartilage": the effect noun is what the treatment's verb does
         predicated = predicated or (e.head.pos_ == "VERB" and dep in {"obj", "obl", "xcomp"})
-    if predicated and reading.asserted and reading.agent in CORE_AGENTS and target != "none" and condition_source != "context":
+    agent_is_treatment = reading.agent in CORE_AGENTS or intervention_source == "subject"
+    if predicated and reading.asserted and agent_is_treatment and target != "none" and condition_source != "context":
         f[CORE] = 1.0
     return f
 

@@ -255,3 +255,20 @@ def test_sentence_without_effect_form_is_not_parsed():
     ann = annotate(page, analyzer.nlp, [analyzer.matchers], key_terms=analyzer.key_terms)
     extract_claims(page, ann, analyzer.lexicon, parse=spy)
     assert seen == ["Our stem cells fought arthritis."]
+
+
+def test_a_main_verb_left_without_a_subject_is_done_by_the_noun_before_it():
+    # "Garlic cures colds." with Garlic hung on the verb as a compound
+    doc = parsed([("Garlic", "NOUN", 1, "compound", "garlic"), ("cures", "VERB", 1, "ROOT", "cure"), ("colds", "NOUN", 1, "obj", "cold"),
+                  (".", "PUNCT", 1, "punct", ".")])
+    r = read(doc, span(doc, "cures"), span(doc, "colds"))
+    assert r.linked and r.agent == "other" and r.agent_span == span(doc, "Garlic") and not r.natural
+
+
+def test_an_effect_verb_after_an_infinitive_to_is_read_as_the_verb():
+    # "It was shown to repair nerves." with repair tagged NOUN after "to" tagged ADP
+    doc = parsed([("It", "PRON", 2, "nsubj:pass", "it"), ("was", "AUX", 2, "aux:pass", "be"), ("shown", "VERB", 2, "ROOT", "show"),
+                  ("to", "ADP", 5, "case", "to"), ("repair", "NOUN", 5, "compound", "repair"), ("nerves", "NOUN", 2, "obl", "nerve"),
+                  (".", "PUNCT", 2, "punct", ".")])
+    r = read(doc, span(doc, "repair"), span(doc, "nerves"), effect_verbs=frozenset({"repair"}))
+    assert r.linked and r.verbal

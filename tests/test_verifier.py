@@ -87,3 +87,34 @@ def test_the_body_healing_by_itself_is_no_target_less_claim(analyzer):
 ])
 def test_effect_words_real_remedy_pages_use_make_claims(analyzer, text):
     assert [c for c in analyzer.check_text(text).claims if c.modality not in {"negated", "question", "offer"}], text
+
+
+# --- the subject of a cure-like effect as the treatment ------------------------------------------
+
+@pytest.mark.parametrize(("text", "treatment"), [
+    ("Garlic cures covid!! share before they delete this", "garlic"),   # the parser hangs the subject as a compound
+    ("Ivermectin cures covid, stop lying to people", "ivermectin"),
+    ("This herb cured my eczema in 3 weeks.", "herb"),
+])
+def test_an_unknown_subject_of_a_cure_like_effect_is_the_treatment(analyzer, text, treatment):
+    report = analyzer.check_text(text)
+    claims = [c for c in report.claims if c.effect_class in {"cure", "heal"}]
+    assert claims and claims[0].intervention == treatment and claims[0].intervention_source == "subject"
+    part = claims[0].parts.intervention
+    assert part is not None and part.resolved == "subject" and report.page.text[part.start:part.end].lower().endswith(treatment)
+    assert "UNP001" in {f.rule for f in report.findings}
+
+
+@pytest.mark.parametrize("text", [
+    "Exercise reduces the risk of heart disease.",          # a weaker effect: ordinary advice keeps no treatment
+    "Doctors cured her leukemia with a transplant.",        # a person is not the treatment
+    "Studies cure nothing; only treatment does.",
+])
+def test_other_subjects_are_not_made_treatments(analyzer, text):
+    assert not [c for c in analyzer.check_text(text).claims if c.intervention_source == "subject"]
+
+
+def test_a_quoted_claim_reported_as_shown_is_attributed(analyzer):
+    quoted = "“Ioniplex has been clinically shown to repair nerve damage in people with diabetes.”"
+    assert {c.modality for c in analyzer.check_text(quoted).claims} == {"attributed"}
+    assert {c.modality for c in analyzer.check_text(quoted.strip("“”")).claims} == {"reported"}
