@@ -5,8 +5,8 @@
 A logistic regression over each stated candidate claim's structural features, learned on the
 train split; a candidate is labelled a claim when it falls in a sentence labellers marked as
 one. The synthetic corpus's train split joins at a lower weight (its textbook clinic claims keep
-the model from learning that a plain "X cures Y" is rare). The threshold is the one that gives the best sentence-level claim F1 on the dev split
-(the test split is never read). Prints train/dev figures with and without the verifier."""
+the model from learning that a plain "X cures Y" is rare). The threshold is the lowest one
+within 0.005 of the best sentence-level claim F1 on the dev split (the test split is never read). Prints train/dev figures with and without the verifier."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ sys.path.insert(0, str(ROOT))
 
 CORPUS = ROOT / "corpora" / "real"
 SYNTHETIC = ROOT / "corpora" / "clinic-claims"
+F1_TOLERANCE = 0.005
 
 
 @dataclass
@@ -111,7 +112,11 @@ def main() -> None:
 
     dev_probs = probs(dev)
     base = sentence_f1(dev, dev_probs, 0.0)
-    best = max((sentence_f1(dev, dev_probs, t / 100) + (t / 100,) for t in range(0, 80, 2)), key=lambda r: (round(r[2], 4), -r[3]))
+    curve = [sentence_f1(dev, dev_probs, t / 100) + (t / 100,) for t in range(0, 80, 1)]
+    top = max(r[2] for r in curve)
+    # the dev F1 curve is flat near its top: take the lowest threshold within F1_TOLERANCE of it,
+    # which keeps more of the claims regulators quote (the external FDA check) at no measured cost
+    best = min((r for r in curve if r[2] >= top - F1_TOLERANCE), key=lambda r: r[3])
     threshold = best[3]
     dev_flat = [c for d in dev for c in d.candidates]
     auc = roc_auc_score([c.claim for c in dev_flat], [p for ps in dev_probs for p in ps])
