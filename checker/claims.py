@@ -316,11 +316,11 @@ _LEADING_DETERMINERS = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|you
 
 
 def _subject_treatment(reading: Reading, view: SentenceView, text: str) -> tuple[str, str, None, ClaimPart] | None:
-    """The subject of a cure-like effect as the treatment when the lexicon names none ("Garlic
-    cures colds", "this herb healed my eczema"): the parse says what does it. Not a person, a
+    """The subject of a cure-like effect verb as the treatment when the lexicon names none
+    ("Garlic cures colds", "this herb healed my eczema"): the parse says what does it. Not a person, a
     study, a measure, or a condition or body part doing it by itself. Weaker effects keep no
     treatment ("exercise lowers the risk of heart disease" is ordinary advice, not a product's claim)."""
-    if reading.agent != "other" or reading.agent_span is None or reading.natural:
+    if reading.agent != "other" or reading.agent_span is None or reading.natural or not reading.verbal:
         return None
     start, end = view.sentence.start + reading.agent_span[0], view.sentence.start + reading.agent_span[1]
     if any(m.start < end and start < m.end for m in view.mentions if m.label in {"CONDITION", "BODY_PART"}):

@@ -279,7 +279,10 @@ def read(
             agent = "anaphor"
         else:
             agent = "other"
-            agent_span = _phrase(subject)
+            # "rest and ice help a sprained ankle heal": the ankle heals, helped; the helper is
+            # not said to heal it (object control), so no subject is offered as the treatment
+            controlled = any(c.dep_ in {"obj", "iobj"} and c.i < pred.i for c in pred.head.children) if pred.dep_ == "xcomp" else False
+            agent_span = None if controlled else _phrase(subject)
     elif e.pos_ == "VERB" and e.dep_ in {"ROOT", "root"} and e.i > 0:
         # a main verb left without a subject: the parser hung it as a modifier ("Garlic/compound
         # cures covid"); the noun phrase right before the verb does it

@@ -272,3 +272,11 @@ def test_an_effect_verb_after_an_infinitive_to_is_read_as_the_verb():
                   (".", "PUNCT", 2, "punct", ".")])
     r = read(doc, span(doc, "repair"), span(doc, "nerves"), effect_verbs=frozenset({"repair"}))
     assert r.linked and r.verbal
+
+
+def test_the_object_of_help_is_who_heals_so_no_subject_is_offered_as_the_treatment():
+    # "Rest helps the ankle heal."
+    doc = parsed([("Rest", "NOUN", 1, "nsubj", "rest"), ("helps", "VERB", 1, "ROOT", "help"), ("the", "DET", 3, "det", "the"),
+                  ("ankle", "NOUN", 1, "obj", "ankle"), ("heal", "VERB", 1, "xcomp", "heal"), (".", "PUNCT", 1, "punct", ".")])
+    r = read(doc, span(doc, "heal"), span(doc, "ankle"))
+    assert r.agent == "other" and r.agent_span is None
