@@ -39,7 +39,7 @@ from checker.ingest.html import (  # noqa: E402
 )
 from checker.types import Block, Link, OffsetMap, Page  # noqa: E402
 
-_PLAIN = re.compile(r"[A-Za-z0-9.,;:!?()/-]+")  # a run no page writes with references (save to evade)
+_PLAIN = re.compile(r"[A-Za-z0-9.,;:!?()/-]+")  # a run no page writes with references (except to disguise it)
 
 
 class LexborExtractor:
