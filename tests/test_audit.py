@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from checker.audit import audit, read_tables
-from checker.audit.html import excerpt
+from checker.audit.html import excerpt, read_details_block
 from checker.audit.journal import scan
 from checker.audit.synth import write_pages
 from checker.errors import CheckerError, ConfigError
@@ -185,8 +185,12 @@ def test_report_html_is_self_contained_and_well_formed(small):
     assert len(checker.ids) == len(set(checker.ids))
     rows = json.loads(re.search(r'<script type="application/json" id="audit-rows">(.*?)</script>', text, re.S).group(1))
     assert sorted(r[0] for r in rows) == sorted(expected)
-    ok_rows = [i for i, r in enumerate(rows) if r[1] == "ok"]
-    assert {f"d{i}" for i in ok_rows} <= set(checker.ids)
+    blocks = re.findall(r'<script type="text/x-gzip-base64" id="z(\d+)">(.*?)</script>', text, re.S)
+    assert [int(k) for k, _ in blocks] == list(range(len(blocks)))
+    details = [d for _, b in blocks for d in read_details_block(b)]  # decompressed as report.js does
+    assert len(details) == len(rows)
+    assert [d is not None for d in details] == [r[1] == "ok" for r in rows]
+    assert all(d["f"] is not None and "t" in d for d in details if d)
 
 
 class _TagChecker(HTMLParser):

@@ -26,7 +26,9 @@ def audited(tmp_path_factory):
     (root / "notes.txt").write_text("A plain note about clinic opening hours, with no claims at all.\n")
     (root / "blob.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00" + bytes(range(128, 256)) * 8)
     out = tmp_path_factory.mktemp("report")
-    audit([root], out=out, jobs=1, report_pages=3)
+    with pytest.MonkeyPatch.context() as mp:  # page details in several compressed blocks, as at thousands of pages
+        mp.setattr("checker.audit.html.DETAIL_BLOCK", 5)
+        audit([root], out=out, jobs=1, report_pages=3)
     return out, read_tables(out)
 
 
@@ -155,6 +157,28 @@ def test_page_view_highlights_findings_in_place(page, audited, tmp_path):
     item.click()
     page.wait_for_selector("#pv-text mark.flash", timeout=3000)
     page.screenshot(path=str(tmp_path / "page-view.png"))
+
+
+def test_pages_from_every_block_open_and_open_again(page, audited):
+    """Details are decompressed per block on first use; a page opened twice shows the same."""
+    out, tables = audited
+    ok = sorted(tables["pages"][tables["pages"].status == "ok"].path)
+    order = sorted(tables["pages"].path)  # the report's rows are in path order: row n is in block n // 5
+    assert len({order.index(p) // 5 for p in ok}) >= 3
+    for path in [*ok, ok[0]]:
+        page.goto(page.url.split("#")[0] + f"#page-{order.index(path)}")
+        expect_path(page, path)
+        record = _record(out, path)
+        assert page.locator("#pv-findings > li[id^='f-']").count() == len(record["findings"])
+        assert page.locator("#pv-text").text_content()
+    assert sum(len(_record(out, p)["findings"]) for p in ok) > 0
+
+
+def expect_path(page, path: str) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.locator("#pv-path")).to_have_text(path)
+    page.wait_for_selector("#page-view:not([hidden])")
 
 
 def test_excerpt_pages_still_show_their_findings(page, audited):

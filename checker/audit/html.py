@@ -4,11 +4,16 @@ view with the page's text and its findings highlighted in place, each with its e
 
 Built page by page into temporary files and assembled at the end, so memory stays flat. Size is
 bounded: the full text (up to TEXT_CAP characters) is embedded for the `full_text` pages (the
-audit picks the lowest-scoring ones); every other page gets excerpts around its findings.
+audit picks the lowest-scoring ones); every other page gets excerpts around its findings. The
+pages' details travel compressed, DETAIL_BLOCK pages to a block (JSON, gzip, base64 in a
+<script> the browser does not run), and a block is decompressed only when one of its pages is
+opened: the browser reads a few MB at load instead of every page's text.
 """
 
 from __future__ import annotations
 
+import base64
+import gzip
 import html
 import os
 from collections.abc import Sequence
@@ -84,6 +89,19 @@ def _move(start: int, end: int, mapping: list[tuple[int, int, int]] | None, limi
 
 
 SEVERITY_RANK = {"high": 0, "medium": 1, "low": 2}
+DETAIL_BLOCK = 64  # pages whose details are compressed together (report.js: meta.detailBlock)
+
+
+def details_block(number: int, details: Sequence[dict[str, Any] | None]) -> str:
+    """The <script> holding a block's page details (None for a page without any): the JSON list,
+    gzip-compressed, in base64."""
+    packed = base64.b64encode(gzip.compress(orjson.dumps(list(details)), compresslevel=6, mtime=0)).decode("ascii")
+    return f'<script type="text/x-gzip-base64" id="z{number}">{packed}</script>\n'
+
+
+def read_details_block(script_text: str) -> list[dict[str, Any] | None]:
+    """What report.js reads from a block (for tests and tools)."""
+    return orjson.loads(gzip.decompress(base64.b64decode(script_text)))
 
 
 def page_detail(record: dict[str, Any], *, full: bool, rules: dict[str, dict[str, Any]]) -> dict[str, Any]:
@@ -136,6 +154,7 @@ class ReportWriter:
         self.full_text = full_text
         self.full_text_pages = full_text_pages
         self.count = 0
+        self._block: list[dict[str, Any] | None] = []  # the details of the block being filled
 
     def add(self, record: dict[str, Any]) -> None:
         page = record["page"]
@@ -149,13 +168,19 @@ class ReportWriter:
                *[(page.get("packs") or {}).get(p, 0) if ok else None for p in self.packs],
                " ".join(rules), " ".join(conds), page.get("title") or ""]
         self._rows.write(("," if self.count else "") + _json(row))
-        if ok:
-            detail = page_detail(record, full=page["path"] in self.full_text, rules=self.rules)
-            self._details.write(f'<script type="application/json" id="d{self.count}">{_json(detail)}</script>\n')
+        self._block.append(page_detail(record, full=page["path"] in self.full_text, rules=self.rules) if ok else None)
         self.count += 1
+        if len(self._block) == DETAIL_BLOCK:
+            self._flush_block()
+
+    def _flush_block(self) -> None:
+        if self._block:
+            self._details.write(details_block((self.count - 1) // DETAIL_BLOCK, self._block))
+            self._block = []
 
     def commit(self, summary: dict[str, Any], *, title: str = "checker audit", move: bool = True) -> None:
         """Write the report to its temporary file and, unless move=False, move it into place."""
+        self._flush_block()
         self._rows.close()
         self._details.close()
         assets = resources.files("checker.audit") / "assets"
@@ -175,7 +200,7 @@ class ReportWriter:
             {"key": "title", "label": "title", "type": "str"},  # the row arrays keep this order
         ]
         meta = {"columns": columns, "complete": summary["complete"], "fullTextPages": self.full_text_pages,
-                "bands": list(summary["bands"]), "rules": self.rules}
+                "bands": list(summary["bands"]), "rules": self.rules, "detailBlock": DETAIL_BLOCK}
         with open(self.tmp, "w", encoding="utf-8") as fh:
             fh.write("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
             fh.write('<meta name="viewport" content="width=device-width, initial-scale=1">\n')

@@ -24,11 +24,11 @@ from spacy.attrs import IDX, IS_PUNCT, IS_SPACE, LENGTH, ORTH, SENT_START
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.pipeline import Sentencizer
-from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 from thinc.types import Ints2d
 
 from checker.lexicon import Lexicon, load_lexicon
+from checker.nlp.phrases import PhraseTable, phrase_table
 from checker.safe_regex import compile_regex
 
 ENT_KEY = "checker_entities"  # user_data: list[Entity], sorted
@@ -146,11 +146,6 @@ class SentenceBounds:
         return out
 
 
-def _tokenizer(nlp: Language) -> Tokenizer:
-    """`nlp.tokenizer`, which spaCy's stub types as a plain Callable[[str], Doc]."""
-    return cast(Tokenizer, nlp.tokenizer)
-
-
 def _is_abbreviation(term: str) -> bool:
     letters = [c for c in term if c.isalpha()]
     return bool(letters) and term.replace("-", "").replace("'", "").isalnum() and term.isupper() and len(term) <= 6
@@ -165,9 +160,11 @@ def make_entities(nlp: Language, name: str, lexicon_dir: str) -> EntityRuler:
 
 class EntityRuler:
     """One PhraseMatcher on NORM (case- and apostrophe-insensitive) for ordinary terms, one on
-    ORTH for short all-caps abbreviations (MS, ALS, RA), plus RE2 regexes on the text."""
+    ORTH for short all-caps abbreviations (MS, ALS, RA), plus RE2 regexes on the text. The terms
+    come tokenized from the phrase table (checker.nlp.phrases), usually read from the cache."""
 
     def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
+        table = phrase_table(nlp, lexicon)
         self.norm = PhraseMatcher(nlp.vocab, attr="NORM")
         self.orth = PhraseMatcher(nlp.vocab, attr="ORTH")
         self.regexes: list[tuple[str, str, object]] = []
@@ -179,9 +176,9 @@ class EntityRuler:
             abbreviations = [t for t in entry.terms if _is_abbreviation(t)]
             ordinary = [t for t in entry.terms if not _is_abbreviation(t)]
             if ordinary:
-                self.norm.add(f"{entry.label}|{entry.key}", list(_tokenizer(nlp).pipe(ordinary)))
+                table.add(self.norm, f"{entry.label}|{entry.key}", ordinary, "NORM")
             if abbreviations:
-                self.orth.add(f"{entry.label}|{entry.key}", list(_tokenizer(nlp).pipe(abbreviations)))
+                table.add(self.orth, f"{entry.label}|{entry.key}", abbreviations, "ORTH")
             for rx in entry.regex:
                 self.regexes.append((entry.label, entry.key, compile_regex(rx, ignore_case=entry.label != "CTA")))
         self.by_id = by_id
@@ -281,6 +278,7 @@ class QualifierRuler:
     def __init__(self, nlp: Language, lexicon: Lexicon) -> None:
         q = lexicon.qualifiers
         neg = lexicon.negation
+        table = phrase_table(nlp, lexicon)
         self.matcher = PhraseMatcher(nlp.vocab, attr="NORM")
         self.settings: dict[int, tuple[str, str, int]] = {}
         strings = nlp.vocab.strings
@@ -289,7 +287,7 @@ class QualifierRuler:
             if not terms:
                 return
             match_id = strings.add(name)
-            self.matcher.add(name, list(_tokenizer(nlp).pipe(terms)))
+            table.add(self.matcher, name, terms, "NORM")
             if setting:
                 self.settings[match_id] = setting
 
@@ -298,9 +296,9 @@ class QualifierRuler:
         add("NEG|forward", neg["preceding_negations"], ("NEGATED", "forward", 10))
         add("NEG|backward", neg["following_negations"], ("NEGATED", "backward", 8))
         self.pseudo_id = strings.add("PSEUDO")
-        self.matcher.add("PSEUDO", list(_tokenizer(nlp).pipe(q.pseudo + neg["pseudo_negations"])))
+        table.add(self.matcher, "PSEUDO", q.pseudo + neg["pseudo_negations"], "NORM")
         self.term_id = strings.add("TERMINATE")
-        self.matcher.add("TERMINATE", list(_tokenizer(nlp).pipe(q.terminators + neg["termination"])))
+        table.add(self.matcher, "TERMINATE", q.terminators + neg["termination"], "NORM")
 
     def __call__(self, doc: Doc) -> Doc:
         matches = self.matcher(doc)
@@ -365,9 +363,11 @@ def _longest_first(matches: list[tuple[int, int, int]]) -> list[tuple[int, int, 
     return sorted(kept, key=lambda m: m[1])
 
 
-@Language.factory("checker_negex", default_config={"neg_termset": None})
-def make_negex(nlp: Language, name: str, neg_termset: dict) -> FastNegex:
-    return FastNegex(nlp, name, neg_termset=neg_termset)
+@Language.factory("checker_negex", default_config={"neg_termset": None, "lexicon_dir": ""})
+def make_negex(nlp: Language, name: str, neg_termset: dict, lexicon_dir: str) -> FastNegex:
+    from pathlib import Path
+
+    return FastNegex(nlp, name, neg_termset, phrase_table(nlp, load_lexicon(Path(lexicon_dir) if lexicon_dir else None)))
 
 
 class FastNegex(Negex):
@@ -376,7 +376,18 @@ class FastNegex(Negex):
     within the same sentence-or-termination boundary). What differs: it reads our entity tuples
     and writes a flag per entity (NEG_KEY) instead of Span extensions, and places each entity in
     its boundary by binary search, once, where negspacy re-scans every span for every boundary
-    (quadratic in the spans of a document)."""
+    (quadratic in the spans of a document); and its triggers come from the phrase table, not tokenized."""
+
+    def __init__(self, nlp: Language, name: str, neg_termset: dict[str, list[str]], table: PhraseTable) -> None:
+        self.table = table
+        super().__init__(nlp, name, neg_termset=neg_termset)
+
+    def build_patterns(self) -> None:
+        """negspacy's four trigger sets on LOWER, as negspacy adds them."""
+        self.matcher = PhraseMatcher(self.nlp.vocab, attr="LOWER")
+        for key, terms in (("pseudo", self.pseudo_negations), ("Preceding", self.preceding_negations),
+                           ("Following", self.following_negations), ("Termination", self.termination)):
+            self.table.add(self.matcher, key, terms, "LOWER")
 
     def negex(self, doc: Doc) -> Doc:
         found = entities(doc)

@@ -33,7 +33,7 @@ def build_nlp(lexicon_dir: str = "") -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("checker_sentences")
     nlp.add_pipe("checker_entities", config={"lexicon_dir": lexicon_dir})
-    nlp.add_pipe("checker_negex", config={"neg_termset": lexicon.negation})
+    nlp.add_pipe("checker_negex", config={"neg_termset": lexicon.negation, "lexicon_dir": lexicon_dir})
     nlp.add_pipe("checker_qualifiers", config={"lexicon_dir": lexicon_dir})
     nlp.max_length = CHUNK_CHARS * 2
     return nlp

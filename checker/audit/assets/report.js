@@ -159,10 +159,35 @@
     showPage(+m[1]);
   }
 
+  // Page details come in compressed blocks of meta.detailBlock pages (JSON, gzip, base64),
+  // each decompressed the first time one of its pages is opened.
+  var blocks = {};
+  var opened = 0;  // the latest page asked for: a slower block must not overwrite it
+
+  function gunzipText(b64) {
+    var bin = atob(b64), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text();
+  }
+
+  function details(n) {
+    var k = Math.floor(n / meta.detailBlock);
+    if (!blocks[k]) {
+      var node = document.getElementById("z" + k);
+      blocks[k] = node ? gunzipText(node.textContent.trim()).then(JSON.parse) : Promise.resolve([]);
+    }
+    return blocks[k].then(function (list) { return list[n % meta.detailBlock] || null; });
+  }
+
   function showPage(n) {
+    var ticket = ++opened;
+    details(n).then(function (raw) {
+      if (ticket === opened) renderPage(n, raw ? unpack(raw) : null);
+    });
+  }
+
+  function renderPage(n, d) {
     var r = rows[n];
-    var node = document.getElementById("d" + n);
-    var d = node ? unpack(JSON.parse(node.textContent)) : null;
     document.getElementById("pv-path").textContent = r[ci.path];
     var metaBox = document.getElementById("pv-meta");
     metaBox.replaceChildren();
@@ -191,15 +216,16 @@
     view.scrollIntoView();
   }
 
-  function unpack(d) {
-    d.f = d.f.map(function (x) {
+  function unpack(raw) {  // a new object: the block keeps its raw details for the next opening
+    var d = Object.assign({}, raw);
+    d.f = raw.f.map(function (x) {
       var rule = meta.rules[x[0]] || {}, extra = x[11] || {};
       function pick(k) { return extra[k] !== undefined ? extra[k] : rule[k]; }
       return {r: x[0], s: x[1], a: x[2], b: x[3], l: x[4], k: x[5], pts: x[6], m: x[7],
               q: x[8] || (x[2] >= 0 ? d.t.slice(x[2], x[3]) : ""), mod: x[9] || [], sup: !!x[10],
               n: pick("name"), p: pick("pack"), w: pick("why"), src: pick("source")};
     });
-    d.c = d.c ? d.c.map(function (x) { return {l: x[0], mo: x[1], i: x[2], e: x[3], c: x[4], st: x[5]}; }) : null;
+    d.c = raw.c ? raw.c.map(function (x) { return {l: x[0], mo: x[1], i: x[2], e: x[3], c: x[4], st: x[5]}; }) : null;
     return d;
   }
 
