@@ -17,6 +17,7 @@ from pathlib import Path
 from checker.config import Settings
 from checker.errors import InputError
 from checker.globs import glob_match
+from checker.report.model import Skipped
 
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages"})
 
@@ -28,12 +29,6 @@ class Target:
     path: Path  # absolute
     display: str  # how reports name it: relative to the working folder, posix separators
     settings: Settings
-
-
-@dataclass(frozen=True)
-class Skipped:
-    display: str
-    reason: str
 
 
 def display_path(path: Path, cwd: Path) -> str:

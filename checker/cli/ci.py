@@ -89,9 +89,10 @@ def ci(
 
     if write_baseline is not None:
         from checker import __version__
+        from checker.ci import baseline_entries
         from checker.ci.baseline import write_baseline as write
 
-        entries = result.baseline_entries()
+        entries = baseline_entries(result)
         write(write_baseline, entries, tool_version=__version__)
         total = sum(e.count for e in entries)
         typer.echo(f"checker: wrote {write_baseline}: {total} finding{'s' * (total != 1)} "
@@ -99,14 +100,16 @@ def ci(
         raise typer.Exit(2 if result.errors else 0)
 
     from checker.report import render_ci
+    from checker.report.model import ReportOptions
 
-    text = render_ci(result, resolve_format(format), exit_zero=exit_zero)
+    fmt, report_options = resolve_format(format), ReportOptions(exit_zero=exit_zero)
     if output is not None:
         try:
-            output.write_text(text, encoding="utf-8")
+            with output.open("w", encoding="utf-8") as stream:
+                render_ci(result, fmt, stream, options=report_options)
         except OSError as exc:
             raise CheckerError(f"cannot write the report: {exc.strerror or exc}", path=str(output)) from None
     else:
-        sys.stdout.write(text)
+        render_ci(result, fmt, sys.stdout, options=report_options)
         sys.stdout.flush()
     raise typer.Exit(result.exit_code(exit_zero=exit_zero))
