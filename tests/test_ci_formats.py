@@ -78,7 +78,7 @@ def test_junit_structure(cli, tmp_path):
     assert "bad.html:1:" in failures[0].text
     assert "UNP004" in cases["bad.html"].find("system-out").text
     assert cases["clean.txt"].find("failure") is None
-    assert cases["bin.txt"].find("error").get("message").startswith("binary file")
+    assert cases["bin.txt"].find("error").get("message").startswith("[E308] binary file")
     code, out, _ = cli("ci", "bad.html", "--format", "junit", "--fail-on", "medium")
     failures = ET.fromstring(out.encode()).find("testsuite/testcase").findall("failure")
     assert {f.get("type") for f in failures} == {"high", "medium"}

@@ -16,7 +16,7 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
 from checker.engine.schema import MATCH_MODELS, PackModel, RuleModel, Strict
-from checker.errors import RuleFileError
+from checker.errors import Errors, RuleFileError
 from checker.lexicon import _load_yaml, validation_error
 from checker.paths import packs_dir
 from checker.safe_regex import alternation, compile_regex, phrases_regex
@@ -73,13 +73,13 @@ def builtin_pack_dirs() -> list[Path]:
 def load_rule_file(path: Path, pack: PackModel) -> Rule:
     data = _load_yaml(path)
     if not isinstance(data, dict):
-        raise RuleFileError("a rule file must be a mapping", path=str(path))
+        raise RuleFileError(Errors.E502, path=str(path))
     try:
         model = RuleModel.model_validate(data)
     except ValidationError as exc:
         raise validation_error(exc, path) from None
     if not model.id.startswith(pack.prefix):
-        raise RuleFileError(f"id must start with the pack prefix {pack.prefix!r}", path=str(path), key="id")
+        raise RuleFileError(Errors.E503.format(prefix=pack.prefix), path=str(path), key="id")
     try:
         match = MATCH_MODELS[model.kind].model_validate(model.match)
     except ValidationError as exc:
@@ -108,7 +108,7 @@ def _check_match(kind: str, match: Any, path: Path, context: Any = None) -> None
                 unset = _UNSET_ATTRS & {str(k).upper() for k in token}
                 if unset:
                     raise RuleFileError(
-                        f"uses {sorted(unset)}, which spacy.blank('en') never sets", path=where, key=f"match.patterns.{i}.{j}"
+                        Errors.E506.format(attrs=sorted(unset)), path=where, key=f"match.patterns.{i}.{j}"
                     )
         _validate_patterns(match.patterns, where)
     elif kind == "link":
@@ -128,7 +128,7 @@ def _check_match(kind: str, match: Any, path: Path, context: Any = None) -> None
             if sel and sel.phrases:
                 _combined(phrases_regex, (tuple(sel.phrases),), where, f"match.{part}.phrases")
         if not (match.and_present or match.and_absent):
-            raise RuleFileError("needs and_present or and_absent", path=where, key="match")
+            raise RuleFileError(Errors.E507, path=where, key="match")
     if context is not None and context.unless_sentence_has:
         _combined(phrases_regex, (tuple(context.unless_sentence_has),), where, "context.unless_sentence_has")
 
@@ -149,13 +149,13 @@ def _validate_patterns(patterns: list[list[dict[str, object]]], where: str) -> N
             matcher.add(f"p{i}", [pattern])
         except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
             message = " ".join(str(exc).split())[:300]
-            raise RuleFileError(f"bad token pattern: {message}", path=where, key=f"match.patterns.{i}") from None
+            raise RuleFileError(Errors.E508.format(reason=message), path=where, key=f"match.patterns.{i}") from None
 
 
 def load_pack(directory: Path) -> tuple[PackModel, list[Rule]]:
     manifest = directory / "pack.yml"
     if not manifest.is_file():
-        raise RuleFileError("not a rule pack (no pack.yml)", path=str(directory))
+        raise RuleFileError(Errors.E509, path=str(directory))
     try:
         pack = PackModel.model_validate(_load_yaml(inside(manifest, directory)))
     except ValidationError as exc:
@@ -167,8 +167,7 @@ def load_pack(directory: Path) -> tuple[PackModel, list[Rule]]:
 def inside(path: Path, folder: Path) -> Path:
     """`path`, unless it is a symbolic link (or under one) that leads out of `folder`."""
     if not path.resolve().is_relative_to(folder.resolve()):
-        raise RuleFileError(f"is a symbolic link leading out of {folder} (to {path.resolve()}); "
-                            "a pack's files must stay inside its folder", path=str(path))
+        raise RuleFileError(Errors.E510.format(folder=folder, target=path.resolve()), path=str(path))
     return path
 
 
@@ -190,12 +189,12 @@ def load_ruleset(
     for directory in dirs:
         pack, pack_rules = load_pack(Path(directory))
         if pack.name in packs:
-            raise RuleFileError(f"pack name {pack.name!r} is used twice", path=str(directory), key="name")
+            raise RuleFileError(Errors.E511.format(name=pack.name), path=str(directory), key="name")
         packs[pack.name] = pack
         for rule in pack_rules:
             for ident in (rule.id, *rule.aliases):
                 if ident in seen:
-                    raise RuleFileError(f"rule id {ident} already used in {seen[ident]}", path=rule.path, key="id")
+                    raise RuleFileError(Errors.E512.format(rule=ident, path=seen[ident]), path=rule.path, key="id")
                 seen[ident] = rule.path
             rules.append(rule)
     off = set(disabled)
@@ -203,7 +202,7 @@ def load_ruleset(
     overrides = severity or {}
     unknown = (off | set(overrides)) - {r.id for r in rules} - {r.name for r in rules} - set(packs) - PSEUDO_RULES
     if unknown:
-        raise RuleFileError(f"unknown rule or pack {sorted(unknown)[0]!r}", key="disable/severity")
+        raise RuleFileError(Errors.E513.format(name=sorted(unknown)[0]), key="disable/severity")
     kept = []
     for rule in rules:
         if rule.id in off or rule.name in off or rule.pack in off:

@@ -202,23 +202,23 @@ def to_json(model: SentenceModel) -> dict[str, Any]:
 
 
 def from_json(data: Any, *, path: str) -> SentenceModel:
-    from checker.errors import ModelError
+    from checker.errors import Errors, ModelError
     from checker.model.features import SENTENCE_GROUPS
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ModelError(f"not a sentence model (expected format {FORMAT!r})", path=path, key="format")
+        raise ModelError(Errors.E115.format(expected=FORMAT), path=path, key="format")
     heads = {}
     for head in ("claim", "problematic"):
         part = data.get(head)
         if not isinstance(part, dict):
-            raise ModelError("missing", path=path, key=head)
+            raise ModelError(Errors.E116, path=path, key=head)
         groups = part.get("groups")
         if not isinstance(groups, list) or any(g not in SENTENCE_GROUPS for g in groups):
-            raise ModelError(f"groups must be a list from {', '.join(SENTENCE_GROUPS)}", path=path, key=f"{head}.groups")
+            raise ModelError(Errors.E117.format(groups=", ".join(SENTENCE_GROUPS)), path=path, key=f"{head}.groups")
         heads[head] = (tuple(groups), LinearModel.from_json(part.get("model"), path=path, key=f"{head}.model"))
     try:
         downgrade = float(data["problematic"].get("downgrade_below", 0.0))
     except (TypeError, ValueError):
-        raise ModelError("must be a number", path=path, key="problematic.downgrade_below") from None
+        raise ModelError(Errors.E118, path=path, key="problematic.downgrade_below") from None
     return SentenceModel(heads["claim"][0], heads["claim"][1], heads["problematic"][0], heads["problematic"][1],
                          downgrade, data.get("meta") or {})

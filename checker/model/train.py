@@ -401,9 +401,9 @@ def train_models(
     dev_docs = [d for d in docs if d.split == "dev"]
     folds = sorted({_fold(d.id) for d in docs})
     if not train_docs or not dev_docs or len(folds) < 2:
-        from checker.errors import InputError
+        from checker.errors import Errors, InputError
 
-        raise InputError("training needs documents in both the train and the dev split, in two folds or more",
+        raise InputError(Errors.E826,
                          path=str(corpus_dir))
     rules = Analyzer(use_models=False)
     page_rules = rules.page_rules
