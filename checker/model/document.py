@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.model.features import DocumentCounts, document_counts, finding_keys
+from checker.model.document_features import DocumentCounts, document_counts, finding_keys
 from checker.model.linear import LinearModel, sigmoid
 from checker.types import Caution, Claim, Finding, ScoreItem
 
