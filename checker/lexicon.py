@@ -192,7 +192,7 @@ def yaml_size(data: Any) -> tuple[int, int]:
     return result if result is not None else memo[id(data)]
 
 
-def _load_yaml(path: Path) -> Any:
+def load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
             data = yaml.load(fh, Loader=_SAFE_LOADER)  # safe: no Python tags, nothing executed
@@ -235,7 +235,7 @@ def _load_lexicon_cached(directory: str) -> Lexicon:
     negation = NegationFileModel()
     files = sorted(root.glob("*.yml"))
     for path in files:
-        data = _load_yaml(path)
+        data = load_yaml(path)
         try:
             if path.stem == "qualifiers":
                 qualifiers = QualifierFileModel.model_validate(data)

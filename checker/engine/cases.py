@@ -29,7 +29,7 @@ from pydantic import Field, ValidationError, model_validator
 
 from checker.engine.schema import Strict
 from checker.errors import Errors, RuleFileError
-from checker.lexicon import _load_yaml, validation_error
+from checker.lexicon import load_yaml, validation_error
 from checker.types import Finding, Report
 
 CASE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -79,7 +79,7 @@ class TextChecker(Protocol):
 
 
 def load_case_file(path: Path) -> list[Case]:
-    data = _load_yaml(path)
+    data = load_yaml(path)
     where = str(path)
     if not isinstance(data, dict):
         raise RuleFileError(Errors.E520, path=where)

@@ -17,7 +17,7 @@ from spacy.tokens import Doc
 
 from checker.engine.schema import MATCH_MODELS, PackModel, RuleModel, Strict
 from checker.errors import Errors, RuleFileError
-from checker.lexicon import _load_yaml, validation_error
+from checker.lexicon import load_yaml, validation_error
 from checker.paths import packs_dir
 from checker.safe_regex import alternation, compile_regex, phrases_regex
 from checker.types import Severity
@@ -71,7 +71,7 @@ def builtin_pack_dirs() -> list[Path]:
 
 
 def load_rule_file(path: Path, pack: PackModel) -> Rule:
-    data = _load_yaml(path)
+    data = load_yaml(path)
     if not isinstance(data, dict):
         raise RuleFileError(Errors.E502, path=str(path))
     try:
@@ -157,7 +157,7 @@ def load_pack(directory: Path) -> tuple[PackModel, list[Rule]]:
     if not manifest.is_file():
         raise RuleFileError(Errors.E509, path=str(directory))
     try:
-        pack = PackModel.model_validate(_load_yaml(inside(manifest, directory)))
+        pack = PackModel.model_validate(load_yaml(inside(manifest, directory)))
     except ValidationError as exc:
         raise validation_error(exc, manifest) from None
     rules = [load_rule_file(inside(p, directory), pack) for p in sorted(directory.glob("*.yml")) if p.name != "pack.yml"]
