@@ -102,6 +102,7 @@ class Errors(metaclass=_WithCodes):
     E536 = "duplicate key {key!r}"
     E537 = "status must be one of {statuses}"
     E538 = "YAML: {reason}"
+    E539 = "kind must be one of {kinds}"
     # configuration and command-line options
     E601 = "no [tool.checker] table"
     E602 = "must be a table"

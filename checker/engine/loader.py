@@ -15,8 +15,8 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from checker.engine.schema import MATCH_MODELS, PackModel, RuleModel, Strict
-from checker.errors import Errors, RuleFileError
+from checker.engine.schema import KINDS, RULE_MODEL, PackModel, Strict
+from checker.errors import Errors, RuleFileError, clip
 from checker.lexicon import load_yaml, validation_error
 from checker.paths import packs_dir
 from checker.safe_regex import alternation, compile_regex, phrases_regex
@@ -75,23 +75,33 @@ def load_rule_file(path: Path, pack: PackModel) -> Rule:
     if not isinstance(data, dict):
         raise RuleFileError(Errors.E502, path=str(path))
     try:
-        model = RuleModel.model_validate(data)
+        model = RULE_MODEL.validate_python(data)  # the rule checked against its kind's shape
     except ValidationError as exc:
-        raise validation_error(exc, path) from None
+        raise rule_error(exc, path, data) from None
     if not model.id.startswith(pack.prefix):
         raise RuleFileError(Errors.E503.format(prefix=pack.prefix), path=str(path), key="id")
-    try:
-        match = MATCH_MODELS[model.kind].model_validate(model.match)
-    except ValidationError as exc:
-        err = validation_error(exc, path)
-        raise RuleFileError(err.detail, path=str(path), key=f"match.{err.key}") from None
-    _check_match(model.kind, match, path, model.context)
+    _check_match(model.kind, model.match, path, model.context)
     return Rule(
         id=model.id, name=model.name, pack=pack.name, kind=model.kind, severity=model.severity,
         confidence=model.confidence, message=model.message, rationale=model.rationale,
-        references=tuple(model.references), match=match, context=model.context, weight=model.weight,
+        references=tuple(model.references), match=model.match, context=model.context, weight=model.weight,
         path=str(path), aliases=tuple(model.aliases), taxonomy=model.taxonomy,
     )
+
+
+def rule_error(exc: ValidationError, path: Path, data: dict[str, Any]) -> RuleFileError:
+    """A rule file's first problem, keyed as in the file (not by the kind's model) and naming the rule."""
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        message, loc = Errors.E539.format(kinds=", ".join(KINDS)), ["kind"]
+    else:
+        loc = loc[1:] if loc[:1] == [data.get("kind")] else loc  # the union's tag is not a key of the file
+        message = Errors.E505 if err["type"] == "extra_forbidden" else Errors.E504.format(reason=err["msg"])
+    rule = data.get("id")
+    if isinstance(rule, str):
+        message += f" (rule {clip(rule, 40)})"
+    return RuleFileError(message, path=str(path), key=".".join(loc) or "(top level)")
 
 
 def _check_match(kind: str, match: Any, path: Path, context: Any = None) -> None:
