@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from checker.errors import ConfigError, RuleFileError
+from checker.errors import ConfigError, Errors, RuleFileError
 from checker.types import Severity
 
 CHECKER_TOML = ".checker.toml"
@@ -135,9 +135,9 @@ def load_config(path: Path) -> Settings:
         tool = data.get("tool")
         table = tool.get("checker") if isinstance(tool, dict) else None
         if table is None:
-            raise ConfigError("no [tool.checker] table", path=str(path))
+            raise ConfigError(Errors.E601, path=str(path))
         if not isinstance(table, dict):
-            raise ConfigError("must be a table", path=str(path), key="tool.checker")
+            raise ConfigError(Errors.E602, path=str(path), key="tool.checker")
         data, prefix = table, "tool.checker."
     try:
         model = ConfigModel.model_validate(data)
@@ -148,7 +148,7 @@ def load_config(path: Path) -> Settings:
     for i, entry in enumerate(model.packs):
         folder = (root / entry).resolve()
         if not (folder / "pack.yml").is_file():
-            raise ConfigError(f"{entry!r} is not a rule pack folder (no pack.yml in {folder})",
+            raise ConfigError(Errors.E603.format(entry=entry, folder=folder),
                               path=str(path), key=f"{prefix}packs.{i}")
         packs.append(folder)
     return Settings(
@@ -186,11 +186,11 @@ def _read_toml(path: Path) -> dict[str, Any]:
         with path.open("rb") as fh:
             return tomllib.load(fh)
     except FileNotFoundError:
-        raise ConfigError("no such config file", path=str(path)) from None
+        raise ConfigError(Errors.E606, path=str(path)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path=str(path)) from None
+        raise ConfigError(Errors.E607.format(reason=exc), path=str(path)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"cannot read: {exc}", path=str(path)) from None
+        raise ConfigError(Errors.E608.format(reason=exc), path=str(path)) from None
 
 
 def _config_error(exc: ValidationError, path: Path, prefix: str) -> ConfigError:
@@ -199,6 +199,6 @@ def _config_error(exc: ValidationError, path: Path, prefix: str) -> ConfigError:
     key = prefix + (".".join(loc) or "(top level)")
     if err["type"] == "extra_forbidden":
         hint = difflib.get_close_matches(loc[0].replace("_", "-"), _KEYS, n=1)
-        message = "unknown key" + (f" (did you mean {hint[0]!r}?)" if hint else f" (known keys: {', '.join(_KEYS)})")
-        return ConfigError(message, path=str(path), key=key)
-    return ConfigError(err["msg"], path=str(path), key=key)
+        more = f" (did you mean {hint[0]!r}?)" if hint else f" (known keys: {', '.join(_KEYS)})"
+        return ConfigError(Errors.E605.format(hint=more), path=str(path), key=key)
+    return ConfigError(Errors.E604.format(reason=err["msg"]), path=str(path), key=key)

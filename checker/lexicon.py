@@ -17,7 +17,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from checker.errors import RuleFileError
+from checker.errors import Errors, RuleFileError
 from checker.paths import lexicons_dir
 
 LABELS = (
@@ -192,36 +192,33 @@ def yaml_size(data: Any) -> tuple[int, int]:
     return result if result is not None else memo[id(data)]
 
 
-def _load_yaml(path: Path) -> Any:
+def load_yaml(path: Path) -> Any:
     try:
         with path.open(encoding="utf-8") as fh:
             data = yaml.load(fh, Loader=_SAFE_LOADER)  # safe: no Python tags, nothing executed
     except RecursionError:
-        raise RuleFileError(f"YAML nested too deeply (over {MAX_YAML_DEPTH} levels)", path=str(path)) from None
+        raise RuleFileError(Errors.E530.format(limit=MAX_YAML_DEPTH), path=str(path)) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else "YAML"
-        raise RuleFileError(f"invalid YAML: {getattr(exc, 'problem', exc)}", path=str(path), key=where) from None
+        raise RuleFileError(Errors.E532.format(reason=getattr(exc, "problem", exc)), path=str(path), key=where) from None
     except OSError as exc:
-        raise RuleFileError(exc.strerror or str(exc), path=str(path)) from None
+        raise RuleFileError(Errors.E533.format(reason=exc.strerror or exc), path=str(path)) from None
     try:
         nodes, depth = yaml_size(data)
     except ValueError as exc:
-        raise RuleFileError(str(exc), path=str(path), key="YAML") from None
+        raise RuleFileError(Errors.E538.format(reason=exc), path=str(path), key="YAML") from None
     if nodes > MAX_YAML_NODES:
-        raise RuleFileError(f"YAML structure too large: {nodes:,} values once its aliases (*name) are expanded, "
-                            f"over the limit of {MAX_YAML_NODES:,}", path=str(path), key="YAML")
+        raise RuleFileError(Errors.E534.format(nodes=nodes, limit=MAX_YAML_NODES), path=str(path), key="YAML")
     if depth > MAX_YAML_DEPTH:
-        raise RuleFileError(f"YAML nested too deeply ({depth} levels, over {MAX_YAML_DEPTH})", path=str(path), key="YAML")
+        raise RuleFileError(Errors.E531.format(depth=depth, limit=MAX_YAML_DEPTH), path=str(path), key="YAML")
     return data
 
 
 def validation_error(exc: ValidationError, path: Path) -> RuleFileError:
     err = exc.errors()[0]
     key = ".".join(str(p) for p in err["loc"]) or "(top level)"
-    msg = err["msg"]
-    if err["type"] == "extra_forbidden":
-        msg = "unknown key"
+    msg = Errors.E505 if err["type"] == "extra_forbidden" else Errors.E504.format(reason=err["msg"])
     return RuleFileError(msg, path=str(path), key=key)
 
 
@@ -238,7 +235,7 @@ def _load_lexicon_cached(directory: str) -> Lexicon:
     negation = NegationFileModel()
     files = sorted(root.glob("*.yml"))
     for path in files:
-        data = _load_yaml(path)
+        data = load_yaml(path)
         try:
             if path.stem == "qualifiers":
                 qualifiers = QualifierFileModel.model_validate(data)
@@ -250,7 +247,7 @@ def _load_lexicon_cached(directory: str) -> Lexicon:
         except ValidationError as exc:
             raise validation_error(exc, path) from None
     if qualifiers is None:
-        raise RuleFileError("qualifiers.yml is missing", path=str(root))
+        raise RuleFileError(Errors.E535, path=str(root))
     by_key = {(e.label, e.key): e for e in entries}
     return Lexicon(tuple(entries), qualifiers, _negation_termset(negation), tuple(str(f) for f in files), by_key)
 
@@ -262,10 +259,10 @@ def _entries(model: EntityFileModel, path: Path) -> list[Entry]:
     seen: set[str] = set()
     for i, e in enumerate(model.entries):
         if e.key in seen:
-            raise RuleFileError(f"duplicate key {e.key!r}", path=str(path), key=f"entries.{i}.key")
+            raise RuleFileError(Errors.E536.format(key=e.key), path=str(path), key=f"entries.{i}.key")
         seen.add(e.key)
         if model.label == "CONDITION" and e.attrs.get("status") not in CONDITION_STATUSES:
-            raise RuleFileError(f"status must be one of {CONDITION_STATUSES}", path=str(path), key=f"entries.{i}.attrs.status")
+            raise RuleFileError(Errors.E537.format(statuses=CONDITION_STATUSES), path=str(path), key=f"entries.{i}.attrs.status")
         for j, rx in enumerate(e.regex):
             compile_regex(rx, path=str(path), key=f"entries.{i}.regex.{j}")
         terms = list(e.terms)

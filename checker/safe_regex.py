@@ -13,7 +13,7 @@ from typing import Any
 
 import re2
 
-from checker.errors import RuleFileError, clip
+from checker.errors import Errors, RuleFileError, clip
 
 MAX_MEM = 64 << 20  # RE2's memory budget per compiled regex
 
@@ -31,7 +31,7 @@ def compile_regex(pattern: str, *, ignore_case: bool = True, path: str = "", key
     try:
         return _compile(pattern, ignore_case)
     except Exception as exc:  # re2.error and friends; neither part may echo a huge pattern whole
-        raise RuleFileError(f"bad regex {clip(repr(pattern))}: {clip(str(exc))}", path=path or None, key=key) from None
+        raise RuleFileError(Errors.E501.format(pattern=clip(repr(pattern)), reason=clip(str(exc))), path=path or None, key=key) from None
 
 
 @cache

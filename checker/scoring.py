@@ -13,7 +13,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
-from checker.lexicon import _load_yaml, validation_error
+from checker.lexicon import load_yaml, validation_error
 from checker.paths import rules_dir
 from checker.types import Caution, Finding, Report, ScoreItem
 
@@ -37,7 +37,7 @@ class Weights(BaseModel):
 def load_weights(path: str = "") -> Weights:
     file = Path(path) if path else rules_dir() / "scoring.yml"
     try:
-        return Weights.model_validate(_load_yaml(file))
+        return Weights.model_validate(load_yaml(file))
     except ValidationError as exc:
         raise validation_error(exc, file) from None
 

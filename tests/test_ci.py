@@ -74,7 +74,7 @@ def test_missing_path_exits_2_with_one_line(cli, tmp_path):
     code, out, err = cli("ci", "nope.html")
     assert code == 2
     lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert lines == ["checker: error: nope.html: no such file or folder"]
+    assert lines == ["checker: error: [E309] nope.html: no such file or folder"]
 
 
 def test_binary_file_exits_2_naming_it_but_checks_the_rest(cli, tmp_path):
@@ -83,7 +83,7 @@ def test_binary_file_exits_2_naming_it_but_checks_the_rest(cli, tmp_path):
     code, out, err = cli("ci", "image.txt", "bad.txt", "--format", "json")
     assert code == 2
     lines = [ln for ln in err.splitlines() if ln.strip()]
-    assert len(lines) == 1 and lines[0].startswith("checker: error: image.txt: binary file")
+    assert len(lines) == 1 and lines[0].startswith("checker: error: [E308] image.txt: binary file")
     data = json.loads(out)
     assert [p["path"] for p in data["pages"]] == ["bad.txt"]  # nothing silently lost
     assert data["errors"][0]["source"] == "image.txt" and data["exit_code"] == 2

@@ -78,7 +78,7 @@ def test_junit_structure(cli, tmp_path):
     assert "bad.html:1:" in failures[0].text
     assert "UNP004" in cases["bad.html"].find("system-out").text
     assert cases["clean.txt"].find("failure") is None
-    assert cases["bin.txt"].find("error").get("message").startswith("binary file")
+    assert cases["bin.txt"].find("error").get("message").startswith("[E308] binary file")
     code, out, _ = cli("ci", "bad.html", "--format", "junit", "--fail-on", "medium")
     failures = ET.fromstring(out.encode()).find("testsuite/testcase").findall("failure")
     assert {f.get("type") for f in failures} == {"high", "medium"}
@@ -115,13 +115,69 @@ def test_output_file(cli, tmp_path):
 
 
 def test_every_ci_format_has_one_registered_reporter():
-    """One registry (checker.report.CI_REPORTERS): each --format value names a reporter that imports."""
-    from importlib import import_module
+    """One registry (checker.report.CI_REPORTERS): each --format value names a reporter that imports,
+    and every reporter has the one signature render(result, stream, *, options)."""
+    import inspect
 
     from checker.cli.ci import CiFormat
-    from checker.report import CI_REPORTERS
+    from checker.report import CI_REPORTERS, ci_reporter
 
     formats = {f.value for f in CiFormat} - {"auto"}
     assert formats == set(CI_REPORTERS)
-    for module, name in CI_REPORTERS.values():
-        assert callable(getattr(import_module(module), name))
+    for fmt in CI_REPORTERS:
+        params = inspect.signature(ci_reporter(fmt)).parameters
+        assert [(n, p.kind) for n, p in params.items()] == [
+            ("result", inspect.Parameter.POSITIONAL_OR_KEYWORD), ("stream", inspect.Parameter.POSITIONAL_OR_KEYWORD),
+            ("options", inspect.Parameter.KEYWORD_ONLY)], fmt
+
+
+def test_each_reporter_writes_to_its_stream_what_the_cli_prints(cli, tmp_path):
+    """Called through the registry with the same options, a reporter writes to the stream it is given
+    the exact text `checker ci --format FMT` prints; options.exit_zero reaches every verdict line."""
+    import io
+
+    from checker.ci import CiOptions, run_ci
+    from checker.report import CI_REPORTERS, render_ci
+    from checker.report.model import ReportOptions
+
+    write(tmp_path, "a.txt", SAFE)
+    result = run_ci(["a.txt"], CiOptions(), cwd=tmp_path)
+    for fmt in CI_REPORTERS:
+        for exit_zero in (False, True):
+            stream = io.StringIO()
+            render_ci(result, fmt, stream, options=ReportOptions(exit_zero=exit_zero, cwd=tmp_path))
+            _, out, _ = cli("ci", "a.txt", "--format", fmt, *(["--exit-zero"] if exit_zero else []))
+            assert stream.getvalue() == out, (fmt, exit_zero)
+    text = io.StringIO()
+    render_ci(result, "text", text, options=ReportOptions(exit_zero=True))
+    assert text.getvalue().rstrip().endswith("failed (ignored: --exit-zero)")
+
+
+def test_sarif_root_is_the_options_cwd(tmp_path):
+    import io
+
+    from checker.ci import CiOptions, run_ci
+    from checker.report import render_ci
+    from checker.report.model import ReportOptions
+
+    write(tmp_path, "a.txt", SAFE)
+    result = run_ci(["a.txt"], CiOptions(), cwd=tmp_path)
+    stream = io.StringIO()
+    render_ci(result, "sarif", stream, options=ReportOptions(cwd=tmp_path / "sub"))
+    root = json.loads(stream.getvalue())["runs"][0]["originalUriBaseIds"]["%SRCROOT%"]["uri"]
+    assert root == (tmp_path / "sub").resolve().as_uri() + "/"
+
+
+def test_reporters_do_not_import_the_ci_package():
+    """Reporters read the neutral result model (checker.report.model); checker.ci builds it."""
+    import ast
+    from pathlib import Path
+
+    import checker.report
+
+    for path in Path(checker.report.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else []
+            assert not [n for n in names if n == "checker.ci" or n.startswith("checker.ci.")], path.name

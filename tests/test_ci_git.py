@@ -81,7 +81,7 @@ def test_changed_since_head_with_nothing_changed_passes(cli, repo):
 
 def test_changed_since_errors_exit_2(cli, repo, tmp_path_factory):
     code, _, err = cli("ci", ".", "--changed-since", "no-such-rev")
-    assert code == 2 and err.strip() == "checker: error: --changed-since: unknown git revision 'no-such-rev'"
+    assert code == 2 and err.strip() == "checker: error: [E812] --changed-since: unknown git revision 'no-such-rev'"
     outside = tmp_path_factory.mktemp("not-a-repo")
     write(outside, "a.txt", SAFE)
     os.chdir(outside)

@@ -96,7 +96,7 @@ def test_unknown_key_exits_2_naming_file_and_key(cli, tmp_path):
     code, out, err = cli("ci", "a.txt")
     assert code == 2 and out == ""
     known = "disable, exclude, fail-on, include, min-score, packs, severity"
-    assert err.strip() == f"checker: error: {(tmp_path / 'pyproject.toml').resolve()}: tool.checker.threshold: unknown key (known keys: {known})"
+    assert err.strip() == f"checker: error: [E605] {(tmp_path / 'pyproject.toml').resolve()}: tool.checker.threshold: unknown key (known keys: {known})"
 
 
 def test_unknown_rule_in_config_names_the_config(cli, tmp_path):

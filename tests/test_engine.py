@@ -144,6 +144,45 @@ def test_bad_rule_files_name_the_file_and_key(tmp_path, patch, key):
     assert "TST001.yml" in str(err.value) and key in str(err.value)
 
 
+@pytest.mark.parametrize("kind, match, error", [
+    ("claim", {"phrases": ["cure"]}, "[E505] {path}: match.phrases: unknown key (rule TST001)"),  # a phrase rule's shape
+    ("regex", {"phrases": ["cure"]}, "[E504] {path}: match.regex: Field required (rule TST001)"),
+    ("phrase", {"phrases": []}, "[E504] {path}: match.phrases: List should have at least 1 item after validation, not 0 (rule TST001)"),
+    ("metric", {"metric": "exclamations"}, "[E504] {path}: match.threshold: Field required (rule TST001)"),
+    ("conditional", {"when": {"phrases": ["x"]}, "within": "page"},
+     "[E504] {path}: match.within: Input should be 'sentence', 'block' or 'document' (rule TST001)"),
+    ("telepathy", {"phrases": ["cure"]}, "[E539] {path}: kind: kind must be one of phrase, pattern, regex, claim, absence, link, "
+                                         "metric, conditional (rule TST001)"),
+    (None, {"phrases": ["cure"]}, "[E539] {path}: kind: kind must be one of phrase, pattern, regex, claim, absence, link, "
+                                  "metric, conditional (rule TST001)"),
+])
+def test_a_rule_is_checked_against_its_kinds_shape_on_load(tmp_path, kind, match, error):
+    """One discriminated union keyed on `kind` (checker.engine.schema.RULE_MODEL): the error names the
+    file, the key as written in the file, and the rule, with its code."""
+    rule = {"id": "TST001", "kind": kind, "match": match}
+    if kind is None:
+        del rule["kind"]
+    pack = make_pack(tmp_path, [rule])
+    with pytest.raises(RuleFileError) as err:
+        load_ruleset(pack_dirs=[pack])
+    assert str(err.value) == error.format(path=pack / "TST001.yml")
+
+
+def test_every_kind_has_its_own_rule_model():
+    from typing import get_args
+
+    from checker.engine.kinds import EVALUATORS
+    from checker.engine.schema import KINDS, RULE_MODEL, RuleModel
+
+    models = get_args(get_args(RuleModel)[0])
+    tags = [get_args(m.model_fields["kind"].annotation)[0] for m in models]
+    assert tags == list(KINDS) and set(KINDS) == set(EVALUATORS)
+    assert all(m.model_fields["match"].annotation is not dict for m in models)
+    assert type(RULE_MODEL.validate_python({"id": "TST001", "name": "t", "kind": "regex", "severity": "low", "confidence": 0.5,
+                                            "message": "hello", "rationale": RATIONALE, "references": REF,
+                                            "match": {"regex": "x"}}).match).__name__ == "RegexMatch"
+
+
 def test_bad_token_pattern_and_lemma_are_rejected(tmp_path):
     bad = {"id": "TST001", "kind": "pattern", "match": {"patterns": [[{"LOWER": {"IN": "notalist"}}]]}}
     with pytest.raises(RuleFileError, match=r"match\.patterns\.0"):

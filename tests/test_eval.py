@@ -178,7 +178,7 @@ def test_training_alignment_uses_the_same_overlap(tmp_path):
     the sentence before a quoted claim is not labelled a claim through the quote mark it holds."""
     from checker.analyze import Analyzer
     from checker.evaluate.corpus import load_corpus
-    from checker.model.dataset import page_data
+    from checker.train.dataset import page_data
 
     text = 'The clinic was busy that morning. "The cells cured my knee pain," she said.'
     doc = {**DOC, "id": "t-004", "file": "texts/t-004.txt", "sentences": [

@@ -213,26 +213,26 @@ def break_file(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
-@pytest.mark.parametrize(("filename", "old", "new", "key", "words"), [
+@pytest.mark.parametrize(("filename", "old", "new", "key", "words", "code"), [
     ("conditions.yml", "attrs: {status: approved, category: blood, system: blood, source: FDA-CU}",
-     "attrs: {category: blood, system: blood, source: FDA-CU}", "entries.0.attrs.status", "status must be one of"),
+     "attrs: {category: blood, system: blood, source: FDA-CU}", "entries.0.attrs.status", "status must be one of", "E537"),
     ("conditions.yml", "attrs: {status: approved, category: blood, system: blood, source: FDA-CU}",
-     "attrs: {status: maybe, category: blood, system: blood, source: FDA-CU}", "entries.0.attrs.status", "status must be one of"),
-    ("conditions.yml", "  - key: lymphoma\n", "  - key: leukemia\n", "entries.1.key", "duplicate key"),
-    ("conditions.yml", "  - key: lymphoma\n", "  - key: lymphoma\n    colour: red\n", "entries.1.colour", "unknown key"),
-    ("conditions.yml", "label: CONDITION", "label: DISEASE", "label", "Input should be"),
-    ("prices.yml", "regex: ['[$", "regex: ['(?<=x)[$", "entries.0.regex.0", "bad regex"),
-    ("qualifiers.yml", "category: HEDGE", "category: MAYBE", "entries.0.category", "Input should be"),
-    ("negation.yml", "termset: en_clinical", "termset: fr", "termset", "Input should be"),
-    ("effects.yml", "label: EFFECT", "label: EFFECT\n  nested: [", "line 2", "invalid YAML"),
+     "attrs: {status: maybe, category: blood, system: blood, source: FDA-CU}", "entries.0.attrs.status", "status must be one of", "E537"),
+    ("conditions.yml", "  - key: lymphoma\n", "  - key: leukemia\n", "entries.1.key", "duplicate key", "E536"),
+    ("conditions.yml", "  - key: lymphoma\n", "  - key: lymphoma\n    colour: red\n", "entries.1.colour", "unknown key", "E505"),
+    ("conditions.yml", "label: CONDITION", "label: DISEASE", "label", "Input should be", "E504"),
+    ("prices.yml", "regex: ['[$", "regex: ['(?<=x)[$", "entries.0.regex.0", "bad regex", "E501"),
+    ("qualifiers.yml", "category: HEDGE", "category: MAYBE", "entries.0.category", "Input should be", "E504"),
+    ("negation.yml", "termset: en_clinical", "termset: fr", "termset", "Input should be", "E504"),
+    ("effects.yml", "label: EFFECT", "label: EFFECT\n  nested: [", "line 2", "invalid YAML", "E532"),
 ])
-def test_broken_lexicon_names_file_and_key(lexicon_copy, filename, old, new, key, words):
+def test_broken_lexicon_names_file_and_key(lexicon_copy, filename, old, new, key, words, code):
     path = lexicon_copy / filename
     break_file(path, old, new)
     with pytest.raises(RuleFileError) as info:
         load_lexicon(lexicon_copy)
     message = str(info.value)
-    assert message.startswith(f"{path}: {key}: "), message
+    assert message.startswith(f"[{code}] {path}: {key}: "), message
     assert words in message and "\n" not in message
 
 

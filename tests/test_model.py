@@ -38,7 +38,7 @@ def _subset() -> list[str]:
 
 @pytest.mark.slow
 def test_training_is_reproducible_to_the_byte(tmp_path):
-    from checker.model.train import train_models
+    from checker.train.run import train_models
 
     ids = _subset()
     a = train_models(CORPUS, out_dir=tmp_path / "a", only=ids, force=True)
@@ -73,7 +73,7 @@ def _rows(n: int = 80, seed: int = 1) -> tuple[list[dict[str, float]], list[bool
 
 
 def test_numpy_application_equals_sklearn_predict_proba():
-    from checker.model.train import design_matrix, fit_logistic
+    from checker.train.estimators import design_matrix, fit_logistic
 
     rows, y = _rows()
     model, est, vocabulary = fit_logistic(rows, y, c=1.0, min_df=1, seed=0)
@@ -85,7 +85,7 @@ def test_numpy_application_equals_sklearn_predict_proba():
 
 
 def test_calibrated_numpy_application_equals_sklearn_and_keeps_signs():
-    from checker.model.train import design_matrix, fit_calibrated
+    from checker.train.estimators import design_matrix, fit_calibrated
 
     rows, y = _rows(120, seed=3)
     model, est, vocabulary = fit_calibrated(rows, y, c=1.0, seed=0, sign=lambda name: -1 if name == "f3" else 0)
@@ -104,8 +104,10 @@ def test_thresholds_are_tuned_as_the_model_is_applied(tmp_path):
     claim only where the lexicon found none (a negated claim's sentence never gets one)."""
     from checker.analyze import Analyzer
     from checker.evaluate.corpus import load_corpus
-    from checker.model.dataset import page_data
-    from checker.model.train import Rated, TrainConfig, tune_thresholds
+    from checker.train.config import TrainConfig
+    from checker.train.dataset import page_data
+    from checker.train.sentence import Rated
+    from checker.train.thresholds import tune_thresholds
 
     doc = {"id": "t-001", "file": "texts/t-001.txt", "format": "txt", "genre": "clinic_marketing", "topic": "t",
            "label": "problematic", "split": "train", "part": "a", "sentences": [
@@ -309,7 +311,7 @@ def test_malformed_model_files_are_model_errors(tmp_path):
 
 def _reference_sentence_features(page, views, claims_by_sentence, facts, lexicon, groups, findings_by_sentence):  # type: ignore[no-untyped-def]
     from checker.claims import sections
-    from checker.model.features import _FIRST_PERSON, _SECOND_PERSON, _lex, masked_tokens
+    from checker.model.sentence_features import _FIRST_PERSON, _SECOND_PERSON, lexicon_features, masked_tokens
 
     groups = set(groups)
     section_of = sections(page)
@@ -319,7 +321,7 @@ def _reference_sentence_features(page, views, claims_by_sentence, facts, lexicon
         s = view.sentence
         text = page.text[s.start : s.end]
         if "lex" in groups:
-            f.update(_lex(view, claims_by_sentence[i], lexicon))
+            f.update(lexicon_features(view, claims_by_sentence[i], lexicon))
         tokens = masked_tokens(page, view) if groups & {"words", "prefixes", "bigrams", "shape"} else []
         if "shape" in groups:
             block = page.blocks[s.block] if 0 <= s.block < len(page.blocks) else None
@@ -342,13 +344,13 @@ def _reference_sentence_features(page, views, claims_by_sentence, facts, lexicon
                 f["quoted"] = 1.0
         if "context" in groups:
             if i > 0:
-                prev = _lex(views[i - 1], claims_by_sentence[i - 1], lexicon, "prev_")
+                prev = lexicon_features(views[i - 1], claims_by_sentence[i - 1], lexicon, "prev_")
                 f.update({k: v for k, v in prev.items() if k.startswith(("prev_claim:", "prev_has:", "prev_pair:"))})
             heading = section_of[s.block] if 0 <= s.block < len(section_of) else -1
             if heading >= 0 and heading != s.block:
                 for j in range(i - 1, -1, -1):
                     if views[j].sentence.block == heading:
-                        head = _lex(views[j], claims_by_sentence[j], lexicon, "head_")
+                        head = lexicon_features(views[j], claims_by_sentence[j], lexicon, "head_")
                         f.update({k: v for k, v in head.items() if k.startswith(("head_has:", "head_claim:", "head_status:"))})
                         break
                     if views[j].sentence.block < heading:
@@ -396,7 +398,7 @@ def _reference_proba(model, x):  # type: ignore[no-untyped-def]
 
 
 def _reference_breakdown(doc, findings, claims, cautions, model_claims):  # type: ignore[no-untyped-def]
-    from checker.model.features import document_features
+    from checker.model.document_features import document_features
 
     def points(fs, cs, ca, mc):  # type: ignore[no-untyped-def]
         flags = sum(1 for f in fs if f.rule.startswith("MDL") and not f.suppressed)
@@ -419,8 +421,7 @@ def _reference_breakdown(doc, findings, claims, cautions, model_claims):  # type
 def test_fast_application_equals_the_reference_on_every_corpus_page(model_analyzer):
     from checker.analyze import Analyzer
     from checker.evaluate.corpus import load_corpus
-    from checker.model.dataset import group_by_sentence, sentence_findings
-    from checker.model.features import page_facts, sentence_feature_sets, sentence_features
+    from checker.model.sentence_features import group_by_sentence, page_facts, sentence_feature_sets, sentence_features, sentence_findings
     from checker.model.store import Models
 
     models = model_analyzer.models
@@ -430,13 +431,15 @@ def test_fast_application_equals_the_reference_on_every_corpus_page(model_analyz
     rules = Analyzer(use_models=False)
     pages = checked = 0
     for doc in load_corpus(CORPUS):
-        from checker.claims import sentence_views
+        from checker.claims import main_intervention, sentence_views
         from checker.ingest import load_page
         from checker.nlp.pipeline import annotate
 
         page = load_page(CORPUS / doc.file)
         report = rules.check_page(page)
-        views = sentence_views(annotate(page, rules.nlp))
+        ann = annotate(page, rules.nlp)
+        views = sentence_views(ann)
+        main = main_intervention(ann)
         claims_by = group_by_sentence(views, report.claims)
         findings_by = group_by_sentence(views, sentence_findings(report.findings, rules.page_rules))
         facts = page_facts(views, report.claims, report.cautions)
@@ -447,7 +450,8 @@ def test_fast_application_equals_the_reference_on_every_corpus_page(model_analyz
             assert got == expected, (doc.id, groups)  # same features and values (key order follows set order: hash-seeded)
         both = sentence_feature_sets(*args, (sentence.claim_groups, sentence.problematic_groups), findings_by)
         assert both == [sentence_features(*args, g, findings_by) for g in (sentence.claim_groups, sentence.problematic_groups)]
-        judged = sentence.judge(page, views, report.claims, report.cautions, report.findings, rules.lexicon, rules.page_rules)
+        judged = sentence.judge(page, views, report.claims, report.cautions, report.findings, rules.lexicon, rules.page_rules,
+                                main=main[1] if main else None)
         for head, rows, p in ((sentence.claim, both[0], judged.p_claim), (sentence.problematic, both[1], judged.p_problematic)):
             reference = [_reference_proba(head, r) for r in rows]
             assert np.max(np.abs(np.asarray(p) - np.asarray(reference)), initial=0.0) < 1e-9, doc.id
@@ -472,8 +476,7 @@ def test_fast_features_equal_the_reference_in_a_long_section():
     from checker.analyze import Analyzer
     from checker.claims import sentence_views
     from checker.ingest import page_from_text
-    from checker.model.dataset import group_by_sentence
-    from checker.model.features import SENTENCE_GROUPS, page_facts, sentence_features
+    from checker.model.sentence_features import SENTENCE_GROUPS, group_by_sentence, page_facts, sentence_features
     from checker.nlp.pipeline import annotate
 
     body = "\n\n".join(f"Patient {i} says stem cells helped her knee pain." for i in range(40))
@@ -497,7 +500,8 @@ def test_problematic_head_flags_nothing_on_a_page_about_no_treatment(model_analy
     from checker.analyze import Analyzer
     from checker.model.sentence import MODEL_RULE
     from checker.model.store import Models
-    from checker.model.train import Thresholds, with_thresholds
+    from checker.train.config import Thresholds
+    from checker.train.sentence import with_thresholds
 
     if model_analyzer.models.sentence is None:
         pytest.skip("the sentence model does not ship")
@@ -513,7 +517,7 @@ def test_problematic_head_flags_nothing_on_a_page_about_no_treatment(model_analy
 def test_train_command_prints_the_cross_validated_and_dev_figures(tmp_path, monkeypatch):
     from typer.testing import CliRunner
 
-    import checker.model.train as training
+    import checker.train.run as training
     from checker.cli.app import app
 
     real = training.train_models

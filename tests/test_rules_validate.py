@@ -95,28 +95,28 @@ def test_pack_without_cases_reports_untested_rules(tmp_path, monkeypatch, capsys
 
 
 @pytest.mark.parametrize(
-    ("broken", "key", "words"),
+    ("broken", "key", "words", "error"),
     [
-        (RULE + "colour: red\n", "colour", "unknown key"),
+        (RULE + "colour: red\n", "colour", "unknown key", "E505"),
         (RULE.replace("kind: phrase", "kind: regex").replace("phrases: [bee venom therapy, apitherapy]", "regex: ['bee (venom']"),
-         "match.regex.0", "bad regex"),
+         "match.regex.0", "bad regex", "E501"),
         (RULE.replace("kind: phrase", "kind: pattern").replace("phrases: [bee venom therapy, apitherapy]", "patterns: [[{LOWER: {FOO: [bee]}}]]"),
-         "match.patterns.0", "bad token pattern"),
+         "match.patterns.0", "bad token pattern", "E508"),
         (RULE.replace("kind: phrase", "kind: pattern").replace("phrases: [bee venom therapy, apitherapy]", "patterns: [[{LEMMA: sting}]]"),
-         "match.patterns.0.0", "LEMMA"),
-        (RULE.replace("severity: medium", "severity: extreme"), "severity", "Input should be"),
-        (RULE.replace("references: [https://example.org/bee-venom]", "references: []"), "references", "at least 1"),
-        (RULE.replace("id: MYP001", "id: XYZ001"), "id", "pack prefix"),
+         "match.patterns.0.0", "LEMMA", "E506"),
+        (RULE.replace("severity: medium", "severity: extreme"), "severity", "Input should be", "E504"),
+        (RULE.replace("references: [https://example.org/bee-venom]", "references: []"), "references", "at least 1", "E504"),
+        (RULE.replace("id: MYP001", "id: XYZ001"), "id", "pack prefix", "E503"),
     ],
     ids=["unknown-key", "bad-regex", "bad-token-pattern", "lemma-rejected", "bad-severity", "no-references", "wrong-prefix"],
 )
-def test_schema_errors_exit_2_with_file_and_key(tmp_path, monkeypatch, capsys, broken, key, words):
+def test_schema_errors_exit_2_with_file_and_key(tmp_path, monkeypatch, capsys, broken, key, words, error):
     pack = make_pack(tmp_path, rule=broken)
     code, out, err = run_cli(monkeypatch, capsys, "rules", "validate", str(pack))
     assert code == 2
     line = err.strip()
     assert "\n" not in line and "Traceback" not in err
-    assert line.startswith(f"checker: error: {pack / 'MYP001-bee-venom.yml'}: {key}: "), line
+    assert line.startswith(f"checker: error: [{error}] {pack / 'MYP001-bee-venom.yml'}: {key}: "), line
     assert words in line
 
 

@@ -139,7 +139,7 @@ def test_disable_without_enable_covers_page_level_findings(analyzer, fmt):
 
 
 def test_unused_suppressions_block_only_under_fail_on_low(analyzer):
-    from checker.ci.gate import PageResult
+    from checker.report.model import PageResult
     from checker.suppress import UnusedSuppression
 
     unused = (UnusedSuppression(2, 1, "disable-next-line", "UNR001", "checker-disable-next-line UNR001"),)

@@ -23,7 +23,7 @@ from checker.audit.worker import (
     ready,
     status_record,
 )
-from checker.errors import ConfigError
+from checker.errors import ConfigError, Errors
 
 Batch = list[tuple[str, int]]  # (path, size)
 OnResults = Callable[[list[Done]], None]
@@ -111,9 +111,7 @@ def _started(pool: ProcessPoolExecutor, jobs: int) -> ProcessPoolExecutor:
             probe.result()
     except BrokenProcessPool:
         pool.shutdown(wait=True)
-        raise ConfigError(
-            "worker processes could not start (when calling checker.audit.audit() from a script, "
-            "put the call under `if __name__ == \"__main__\":`)") from None
+        raise ConfigError(Errors.E621) from None
     return pool
 
 
@@ -138,14 +136,14 @@ def run_dask(tasks: Iterator[Batch], *, options: AnalyzerOptions, jobs: int, sch
     try:
         from distributed import Client, LocalCluster, as_completed
     except ImportError:
-        raise ConfigError("--engine dask needs dask.distributed: pip install 'dask[distributed]'") from None
+        raise ConfigError(Errors.E202) from None
 
     cluster = None
     if scheduler:
         try:
             client = Client(scheduler, timeout="30s")
         except OSError as exc:
-            raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+            raise ConfigError(Errors.E622.format(scheduler=scheduler, reason=exc)) from None
     else:
         cluster = LocalCluster(n_workers=jobs, threads_per_worker=1, processes=True, dashboard_address=None,
                                silence_logs=logging.ERROR)

@@ -23,7 +23,7 @@ from typing import Any, BinaryIO
 
 import orjson
 
-from checker.errors import ConfigError, InputError
+from checker.errors import ConfigError, Errors, InputError
 
 try:
     import fcntl
@@ -68,7 +68,7 @@ def scan(path: Path) -> JournalIndex:
                 break  # a torn line: it and what follows are dropped, and those pages checked again
             if config is None:
                 if not isinstance(record, dict) or record.get("journal") != FORMAT:
-                    raise InputError("not a checker audit journal", path=str(path))
+                    raise InputError(Errors.E803, path=str(path))
                 config = record.get("config", {})
                 rules = record.get("rules", {})
             else:
@@ -98,8 +98,7 @@ class OutputLock:
             except BlockingIOError:
                 holder = os.pread(fd, 32, 0).decode("ascii", "replace").strip() or "unknown"
                 os.close(fd)
-                raise ConfigError(f"another audit (PID {holder}) is writing to this folder; wait for it to end "
-                                  "or choose another --out", path=str(out)) from None
+                raise ConfigError(Errors.E620.format(pid=holder), path=str(out)) from None
             try:
                 if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
                     break

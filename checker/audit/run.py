@@ -19,7 +19,7 @@ from typing import Any, TypedDict
 from checker.audit.journal import JournalIndex, JournalWriter, OutputLock, iter_records, scan
 from checker.audit.walk import DEFAULT_INCLUDE, iter_inputs
 from checker.audit.worker import DEFAULT_PAGE_TIMEOUT, AnalyzerOptions, Done, finished, rule_texts, status_record
-from checker.errors import ConfigError
+from checker.errors import ConfigError, Errors
 from checker.ingest import AUDIT_MAX_BYTES
 
 JOURNAL = "journal.jsonl"
@@ -89,18 +89,17 @@ def audit(
     takes over `page_timeout` seconds (0: no limit) becomes an error row. One audit at a time may
     write to `out`: a second one raises ConfigError naming the first one's PID."""
     if engine not in ("local", "dask"):
-        raise ConfigError(f"unknown engine {engine!r} (expected local or dask)", key="--engine")
+        raise ConfigError(Errors.E614.format(engine=engine), key="--engine")
     if scheduler and engine != "dask":
-        raise ConfigError("--scheduler needs --engine dask", key="--scheduler")
+        raise ConfigError(Errors.E615, key="--scheduler")
     jobs = jobs or os.cpu_count() or 1
     if jobs < 1 or batch_size < 1 or max_bytes < 1 or report_pages < 0 or not page_timeout >= 0:
-        raise ConfigError("--jobs, the batch size and --max-bytes must be at least 1, --report-pages and "
-                          "--page-timeout at least 0")
+        raise ConfigError(Errors.E616)
     if not include:
-        raise ConfigError("at least one --include pattern is needed", key="--include")
+        raise ConfigError(Errors.E617, key="--include")
     roots = [os.fspath(p) for p in inputs]
     if not roots:
-        raise ConfigError("no folder to audit")
+        raise ConfigError(Errors.E618)
     options = AnalyzerOptions(packs=tuple(os.path.abspath(p) for p in packs), disable=tuple(disable), max_bytes=max_bytes,
                               page_timeout=float(page_timeout))
     ruleset = _load_ruleset(options)  # fail early (exit 2) on a bad pack, before any worker starts
@@ -121,8 +120,7 @@ def audit(
                 previous = None
             elif previous.config != config:
                 changed = sorted(k for k in config if (previous.config or {}).get(k) != config[k])
-                raise ConfigError(f"{out_dir} holds an audit made with other options ({', '.join(changed)}); "
-                                  "resume with the same options, or drop --resume to start over", key="--resume")
+                raise ConfigError(Errors.E619.format(folder=out_dir, changed=", ".join(changed)), key="--resume")
         done_before = set(previous.entries) if previous else set()
 
         total = sum(1 for _ in iter_inputs(roots, **walk))

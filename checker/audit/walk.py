@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.config import DEFAULT_INCLUDE  # one list of page types for ci and audit
-from checker.errors import InputError
+from checker.errors import Errors, InputError
 from checker.globs import glob_match
 
 
@@ -64,7 +64,7 @@ def iter_inputs(
         try:
             root_is_dir = stat.S_ISDIR(os.stat(root_s).st_mode)
         except OSError as exc:
-            raise InputError(_stat_problem(root_s, exc), path=root_s) from None
+            raise InputError(Errors.E305.format(reason=_stat_problem(root_s, exc)), path=root_s) from None
         if not root_is_dir:
             path = os.path.normpath(root_s)
             if path not in seen_paths:
@@ -151,24 +151,24 @@ def read_regular(path: str, max_bytes: int) -> bytes:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         if exc.errno == errno.EACCES:
-            raise InputError("permission denied", path=path) from None
+            raise InputError(Errors.E304, path=path) from None
         if exc.errno == errno.ENOENT and not os.path.lexists(path):
-            raise InputError("no such file (removed after the folder was listed)", path=path) from None
-        raise InputError(_stat_problem(path, exc), path=path) from None
+            raise InputError(Errors.E311, path=path) from None
+        raise InputError(Errors.E305.format(reason=_stat_problem(path, exc)), path=path) from None
     try:
         st = os.fstat(fd)
         if not stat.S_ISREG(st.st_mode):
-            raise InputError(f"not a regular file: {special_kind(st.st_mode)}", path=path)
+            raise InputError(Errors.E310.format(kind=special_kind(st.st_mode)), path=path)
         if st.st_size > max_bytes:
-            raise InputError(f"file is {st.st_size:,} bytes, over the {max_bytes:,}-byte limit", path=path)
+            raise InputError(Errors.E303.format(size=st.st_size, limit=max_bytes), path=path)
         with os.fdopen(fd, "rb", closefd=False) as fh:
             data = fh.read(max_bytes + 1)
     except InputError:
         raise
     except OSError as exc:
-        raise InputError(exc.strerror or str(exc), path=path) from None
+        raise InputError(Errors.E305.format(reason=exc.strerror or exc), path=path) from None
     finally:
         os.close(fd)
     if len(data) > max_bytes:
-        raise InputError(f"input is over the {max_bytes:,}-byte limit", path=path)
+        raise InputError(Errors.E306.format(limit=max_bytes), path=path)
     return data

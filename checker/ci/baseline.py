@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.errors import ConfigError, InputError
+from checker.errors import ConfigError, Errors, InputError
 
 BASELINE_VERSION = 1
 
@@ -63,7 +63,7 @@ def write_baseline(file: Path, entries: list[Entry], *, tool_version: str) -> No
     try:
         file.write_text(dumps_baseline(entries, tool_version=tool_version), encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot write the baseline: {exc.strerror or exc}", path=str(file)) from None
+        raise InputError(Errors.E701.format(reason=exc.strerror or exc), path=str(file)) from None
 
 
 def load_baseline(file: Path) -> Counter[str]:
@@ -71,20 +71,20 @@ def load_baseline(file: Path) -> Counter[str]:
     try:
         data = json.loads(file.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise InputError("no such baseline file (create one with --write-baseline)", path=str(file)) from None
+        raise InputError(Errors.E702, path=str(file)) from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read the baseline: {exc}", path=str(file)) from None
+        raise InputError(Errors.E703.format(reason=exc), path=str(file)) from None
     except json.JSONDecodeError as exc:
-        raise ConfigError(f"not a checker baseline (invalid JSON: {exc})", path=str(file)) from None
+        raise ConfigError(Errors.E704.format(reason=exc), path=str(file)) from None
     if not isinstance(data, dict) or "entries" not in data:
-        raise ConfigError("not a checker baseline (no entries)", path=str(file))
+        raise ConfigError(Errors.E705, path=str(file))
     if data.get("version") != BASELINE_VERSION:
-        raise ConfigError(f"unsupported baseline version {data.get('version')!r} (expected {BASELINE_VERSION})",
+        raise ConfigError(Errors.E706.format(found=data.get("version"), expected=BASELINE_VERSION),
                           path=str(file), key="version")
     counts: Counter[str] = Counter()
     for i, entry in enumerate(data["entries"] if isinstance(data["entries"], list) else [None]):
         if not (isinstance(entry, dict) and isinstance(entry.get("fingerprint"), str)
                 and isinstance(entry.get("count", 1), int) and entry.get("count", 1) > 0):
-            raise ConfigError("needs a fingerprint and a positive count", path=str(file), key=f"entries.{i}")
+            raise ConfigError(Errors.E707, path=str(file), key=f"entries.{i}")
         counts[entry["fingerprint"]] += entry.get("count", 1)
     return counts

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from checker.config import Settings
-from checker.errors import InputError
+from checker.errors import Errors, InputError
 from checker.globs import glob_match
+from checker.report.model import Skipped
 
 _SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages"})
 
@@ -28,12 +29,6 @@ class Target:
     path: Path  # absolute
     display: str  # how reports name it: relative to the working folder, posix separators
     settings: Settings
-
-
-@dataclass(frozen=True)
-class Skipped:
-    display: str
-    reason: str
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -64,7 +59,7 @@ def collect_files(
     for arg in paths:
         path = (cwd / arg).resolve() if not os.path.isabs(arg) else Path(arg).resolve()
         if not path.exists():
-            raise InputError("no such file or folder", path=arg)
+            raise InputError(Errors.E309, path=arg)
         if path.is_dir():
             for file in _walk(path, settings_of, cwd):
                 if file not in targets:

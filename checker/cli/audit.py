@@ -59,9 +59,9 @@ def audit(
                 progress=bar.update,
             )
     except OSError as exc:  # cannot write the outputs (permissions, disk full): files already in place stay intact
-        from checker.errors import CheckerError
+        from checker.errors import CheckerError, Errors
 
-        raise CheckerError(f"cannot write the audit output: {exc.strerror or exc}", path=exc.filename or str(out)) from None
+        raise CheckerError(Errors.E802.format(reason=exc.strerror or exc), path=exc.filename or str(out)) from None
     finally:
         signal.signal(signal.SIGTERM, previous)
     line = (f"{result.total:,} files: {result.ok:,} checked, {result.skipped:,} skipped, {result.errors:,} errors; "

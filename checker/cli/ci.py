@@ -13,7 +13,7 @@ import typer
 
 from checker.cli.app import app
 from checker.cli.common import DisableOpt, PacksOpt
-from checker.errors import CheckerError
+from checker.errors import CheckerError, Errors, located
 
 
 class CiFormat(str, Enum):
@@ -44,7 +44,7 @@ def parse_severity(items: list[str] | None) -> dict[str, str]:
     for item in items or ():
         rule, sep, level = item.partition("=")
         if not sep or not rule.strip() or level.strip() not in {"high", "medium", "low"}:
-            raise CheckerError(f"expected RULE=high|medium|low, got {item!r}", key="--severity")
+            raise CheckerError(Errors.E610.format(item=item), key="--severity")
         out[rule.strip()] = level.strip()
     return out
 
@@ -72,10 +72,10 @@ def ci(
     from checker.ci import CiOptions, run_ci
 
     if write_baseline is not None and changed_since is not None:
-        raise CheckerError("cannot be combined with --changed-since (the baseline would forget every unchanged file)",
+        raise CheckerError(Errors.E611,
                            key="--write-baseline")
     if config is not None and isolated:
-        raise CheckerError("cannot be combined with --isolated", key="--config")
+        raise CheckerError(Errors.E612, key="--config")
     options = CiOptions(
         fail_on=fail_on.value if fail_on else None,  # type: ignore[arg-type]
         min_score=min_score, packs=tuple(packs or ()), disable=tuple(disable or ()),
@@ -85,13 +85,14 @@ def ci(
     )
     result = run_ci(paths, options)
     for err in result.errors:
-        typer.echo(f"checker: error: {err.path}: {err.message}", err=True)
+        typer.echo(f"checker: error: {located(err.message, err.path)}", err=True)
 
     if write_baseline is not None:
         from checker import __version__
+        from checker.ci import baseline_entries
         from checker.ci.baseline import write_baseline as write
 
-        entries = result.baseline_entries()
+        entries = baseline_entries(result)
         write(write_baseline, entries, tool_version=__version__)
         total = sum(e.count for e in entries)
         typer.echo(f"checker: wrote {write_baseline}: {total} finding{'s' * (total != 1)} "
@@ -99,14 +100,16 @@ def ci(
         raise typer.Exit(2 if result.errors else 0)
 
     from checker.report import render_ci
+    from checker.report.model import ReportOptions
 
-    text = render_ci(result, resolve_format(format), exit_zero=exit_zero)
+    fmt, report_options = resolve_format(format), ReportOptions(exit_zero=exit_zero)
     if output is not None:
         try:
-            output.write_text(text, encoding="utf-8")
+            with output.open("w", encoding="utf-8") as stream:
+                render_ci(result, fmt, stream, options=report_options)
         except OSError as exc:
-            raise CheckerError(f"cannot write the report: {exc.strerror or exc}", path=str(output)) from None
+            raise CheckerError(Errors.E801.format(reason=exc.strerror or exc), path=str(output)) from None
     else:
-        sys.stdout.write(text)
+        render_ci(result, fmt, sys.stdout, options=report_options)
         sys.stdout.flush()
     raise typer.Exit(result.exit_code(exit_zero=exit_zero))

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from checker.cli.app import app
-from checker.errors import CheckerError, InputError
+from checker.errors import CheckerError, Errors, InputError, located
 
 DEFAULT_CORPORA = (Path("corpora/real"), Path("corpora/clinic-claims"))  # real first; the synthetic corpus reported apart
 _ROWS = (
@@ -136,7 +136,7 @@ def eval_command(
     try:
         bad = [s for s in splits if s not in SPLITS]
         if bad:
-            raise InputError(f"unknown split {bad[0]!r} (expected {', '.join(SPLITS)})", key="--split")
+            raise InputError(Errors.E624.format(split=bad[0], splits=", ".join(SPLITS)), key="--split")
         configs = default_configurations()
         if rules_only:
             configs = {"rules": configs["rules"]}
@@ -150,12 +150,12 @@ def eval_command(
             configs = {"rules-no-verifier": lambda: Analyzer(use_models=False, use_verifier=False), **configs}
         corpora = corpus or [p for p in DEFAULT_CORPORA if (p / "corpus.jsonl").is_file()]
         if not corpora:
-            raise InputError("no corpus given and none of the default corpora is here", path=", ".join(map(str, DEFAULT_CORPORA)))
+            raise InputError(Errors.E824, path=", ".join(map(str, DEFAULT_CORPORA)))
         results = [evaluate_corpus(c, splits=splits, configurations=configs) for c in corpora]
         ext_dir = None if no_external else (external or default_external_dir())
         if ext_dir is not None:
             if not ext_dir.is_dir():
-                raise InputError("no such folder", path=str(ext_dir))
+                raise InputError(Errors.E825, path=str(ext_dir))
             from checker.analyze import Analyzer
 
             results[-1]["external"] = evaluate_external(ext_dir, Analyzer(use_models=not rules_only))
@@ -168,7 +168,7 @@ def eval_command(
         try:
             out.write_text(json.dumps(result, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         except OSError as exc:
-            typer.echo(f"checker: error: {out}: {exc.strerror or exc}", err=True)
+            typer.echo(f"checker: error: {located(Errors.E804.format(reason=exc.strerror or exc), str(out))}", err=True)
             raise typer.Exit(2) from None
     first = list(results[0]["configurations"].values())[-1]  # targets are judged on the first (real) corpus
     if check_targets and any(t["met"] is False for t in first["targets"].values()):  # None: not measurable here

@@ -58,11 +58,11 @@ def show(
 ) -> None:
     """Show one rule: what it matches, why it matters, its sources."""
     from checker.engine import load_ruleset
-    from checker.errors import CheckerError
+    from checker.errors import CheckerError, Errors
 
     rule = load_ruleset().get(rule_id)
     if rule is None:
-        raise CheckerError(f"no rule {rule_id!r} (see `checker rules`)")
+        raise CheckerError(Errors.E623.format(rule=rule_id))
     data = rule_dict(rule)
     if format == "json":
         typer.echo(json.dumps(data, ensure_ascii=False, indent=2))

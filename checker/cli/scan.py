@@ -11,7 +11,7 @@ import typer
 
 from checker.cli.app import app
 from checker.cli.common import DisableOpt, PacksOpt, configured_analyzer
-from checker.errors import CheckerError
+from checker.errors import CheckerError, Errors
 from checker.ingest import DEFAULT_MAX_BYTES
 from checker.ingest.fetch import DEADLINE_SECONDS
 from checker.suppress import apply_suppressions
@@ -83,7 +83,7 @@ def scan(
             from checker.report.html import render as render_html
 
             if len(paths) > 1:
-                raise CheckerError("html writes one page's report: scan one input at a time", key="--format")
+                raise CheckerError(Errors.E613, key="--format")
             typer.echo(render_html(report), nl=False)
         else:
             reports.append(to_dict(report))

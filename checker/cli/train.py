@@ -27,8 +27,9 @@ def train(
     from checker.errors import require_extra
 
     require_extra("train", command="train")
-    from checker.model.train import TrainConfig, train_models
     from checker.paths import models_dir
+    from checker.train.config import TrainConfig
+    from checker.train.run import train_models
 
     target = out or models_dir()
     try:

@@ -28,8 +28,8 @@ from typing import Literal, Protocol
 from pydantic import Field, ValidationError, model_validator
 
 from checker.engine.schema import Strict
-from checker.errors import RuleFileError
-from checker.lexicon import _load_yaml, validation_error
+from checker.errors import Errors, RuleFileError
+from checker.lexicon import load_yaml, validation_error
 from checker.types import Finding, Report
 
 CASE_NAME = r"^[A-Za-z0-9][A-Za-z0-9_-]*$"
@@ -79,21 +79,21 @@ class TextChecker(Protocol):
 
 
 def load_case_file(path: Path) -> list[Case]:
-    data = _load_yaml(path)
+    data = load_yaml(path)
     where = str(path)
     if not isinstance(data, dict):
-        raise RuleFileError("a case file must be a mapping with `rule:` and named cases", path=where)
+        raise RuleFileError(Errors.E520, path=where)
     rule = data.get("rule")
     if not isinstance(rule, str) or not rule:
-        raise RuleFileError("missing or empty (the id of the rule these cases test)", path=where, key="rule")
+        raise RuleFileError(Errors.E521, path=where, key="rule")
     cases = []
     for name, body in data.items():
         if name == "rule":
             continue
         if not isinstance(name, str) or not re.match(CASE_NAME, name):
-            raise RuleFileError("case names are letters, digits, '_' and '-'", path=where, key=str(name))
+            raise RuleFileError(Errors.E522, path=where, key=str(name))
         if not isinstance(body, dict):
-            raise RuleFileError("a case must be a mapping with `text` and `fire`", path=where, key=name)
+            raise RuleFileError(Errors.E523, path=where, key=name)
         try:
             model = CaseModel.model_validate(body)
         except ValidationError as exc:
@@ -101,7 +101,7 @@ def load_case_file(path: Path) -> list[Case]:
             raise RuleFileError(err.detail, path=where, key=f"{name}.{err.key}" if err.key != "(top level)" else name) from None
         cases.append(Case(rule, name, model.text, model.fire, model.format, model.severity, model.match, where))
     if not cases:
-        raise RuleFileError("no cases", path=where)
+        raise RuleFileError(Errors.E524, path=where)
     return cases
 
 
@@ -116,7 +116,7 @@ def load_cases(directory: Path) -> list[Case]:
     from checker.engine.loader import inside
 
     if not directory.is_dir():
-        raise RuleFileError("no such cases directory", path=str(directory))
+        raise RuleFileError(Errors.E525, path=str(directory))
     return [case for path in case_files(directory) for case in load_case_file(inside(path, directory))]
 
 
@@ -195,7 +195,7 @@ def validate_pack(path: Path, *, cases_dir: Path | None = None) -> PackValidatio
     ids = {r.id for r in rules}
     for case in cases:
         if case.rule not in ids:
-            raise RuleFileError(f"no rule {case.rule!r} in pack {pack.name!r}", path=case.path, key="rule")
+            raise RuleFileError(Errors.E526.format(rule=case.rule, pack=pack.name), path=case.path, key="rule")
     results = tuple(run_cases(cases, Analyzer(ruleset=ruleset))) if cases else ()
     tested = {c.rule for c in cases}
     return PackValidation(

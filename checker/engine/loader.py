@@ -15,9 +15,9 @@ from spacy.matcher import Matcher, PhraseMatcher
 from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc
 
-from checker.engine.schema import MATCH_MODELS, PackModel, RuleModel, Strict
-from checker.errors import RuleFileError
-from checker.lexicon import _load_yaml, validation_error
+from checker.engine.schema import KINDS, RULE_MODEL, PackModel, Strict
+from checker.errors import Errors, RuleFileError, clip
+from checker.lexicon import load_yaml, validation_error
 from checker.paths import packs_dir
 from checker.safe_regex import alternation, compile_regex, phrases_regex
 from checker.types import Severity
@@ -71,27 +71,37 @@ def builtin_pack_dirs() -> list[Path]:
 
 
 def load_rule_file(path: Path, pack: PackModel) -> Rule:
-    data = _load_yaml(path)
+    data = load_yaml(path)
     if not isinstance(data, dict):
-        raise RuleFileError("a rule file must be a mapping", path=str(path))
+        raise RuleFileError(Errors.E502, path=str(path))
     try:
-        model = RuleModel.model_validate(data)
+        model = RULE_MODEL.validate_python(data)  # the rule checked against its kind's shape
     except ValidationError as exc:
-        raise validation_error(exc, path) from None
+        raise rule_error(exc, path, data) from None
     if not model.id.startswith(pack.prefix):
-        raise RuleFileError(f"id must start with the pack prefix {pack.prefix!r}", path=str(path), key="id")
-    try:
-        match = MATCH_MODELS[model.kind].model_validate(model.match)
-    except ValidationError as exc:
-        err = validation_error(exc, path)
-        raise RuleFileError(err.detail, path=str(path), key=f"match.{err.key}") from None
-    _check_match(model.kind, match, path, model.context)
+        raise RuleFileError(Errors.E503.format(prefix=pack.prefix), path=str(path), key="id")
+    _check_match(model.kind, model.match, path, model.context)
     return Rule(
         id=model.id, name=model.name, pack=pack.name, kind=model.kind, severity=model.severity,
         confidence=model.confidence, message=model.message, rationale=model.rationale,
-        references=tuple(model.references), match=match, context=model.context, weight=model.weight,
+        references=tuple(model.references), match=model.match, context=model.context, weight=model.weight,
         path=str(path), aliases=tuple(model.aliases), taxonomy=model.taxonomy,
     )
+
+
+def rule_error(exc: ValidationError, path: Path, data: dict[str, Any]) -> RuleFileError:
+    """A rule file's first problem, keyed as in the file (not by the kind's model) and naming the rule."""
+    err = exc.errors()[0]
+    loc = [str(p) for p in err["loc"]]
+    if err["type"] in ("union_tag_invalid", "union_tag_not_found"):
+        message, loc = Errors.E539.format(kinds=", ".join(KINDS)), ["kind"]
+    else:
+        loc = loc[1:] if loc[:1] == [data.get("kind")] else loc  # the union's tag is not a key of the file
+        message = Errors.E505 if err["type"] == "extra_forbidden" else Errors.E504.format(reason=err["msg"])
+    rule = data.get("id")
+    if isinstance(rule, str):
+        message += f" (rule {clip(rule, 40)})"
+    return RuleFileError(message, path=str(path), key=".".join(loc) or "(top level)")
 
 
 def _check_match(kind: str, match: Any, path: Path, context: Any = None) -> None:
@@ -108,7 +118,7 @@ def _check_match(kind: str, match: Any, path: Path, context: Any = None) -> None
                 unset = _UNSET_ATTRS & {str(k).upper() for k in token}
                 if unset:
                     raise RuleFileError(
-                        f"uses {sorted(unset)}, which spacy.blank('en') never sets", path=where, key=f"match.patterns.{i}.{j}"
+                        Errors.E506.format(attrs=sorted(unset)), path=where, key=f"match.patterns.{i}.{j}"
                     )
         _validate_patterns(match.patterns, where)
     elif kind == "link":
@@ -128,7 +138,7 @@ def _check_match(kind: str, match: Any, path: Path, context: Any = None) -> None
             if sel and sel.phrases:
                 _combined(phrases_regex, (tuple(sel.phrases),), where, f"match.{part}.phrases")
         if not (match.and_present or match.and_absent):
-            raise RuleFileError("needs and_present or and_absent", path=where, key="match")
+            raise RuleFileError(Errors.E507, path=where, key="match")
     if context is not None and context.unless_sentence_has:
         _combined(phrases_regex, (tuple(context.unless_sentence_has),), where, "context.unless_sentence_has")
 
@@ -149,15 +159,15 @@ def _validate_patterns(patterns: list[list[dict[str, object]]], where: str) -> N
             matcher.add(f"p{i}", [pattern])
         except (MatchPatternError, ValueError, TypeError, KeyError) as exc:
             message = " ".join(str(exc).split())[:300]
-            raise RuleFileError(f"bad token pattern: {message}", path=where, key=f"match.patterns.{i}") from None
+            raise RuleFileError(Errors.E508.format(reason=message), path=where, key=f"match.patterns.{i}") from None
 
 
 def load_pack(directory: Path) -> tuple[PackModel, list[Rule]]:
     manifest = directory / "pack.yml"
     if not manifest.is_file():
-        raise RuleFileError("not a rule pack (no pack.yml)", path=str(directory))
+        raise RuleFileError(Errors.E509, path=str(directory))
     try:
-        pack = PackModel.model_validate(_load_yaml(inside(manifest, directory)))
+        pack = PackModel.model_validate(load_yaml(inside(manifest, directory)))
     except ValidationError as exc:
         raise validation_error(exc, manifest) from None
     rules = [load_rule_file(inside(p, directory), pack) for p in sorted(directory.glob("*.yml")) if p.name != "pack.yml"]
@@ -167,8 +177,7 @@ def load_pack(directory: Path) -> tuple[PackModel, list[Rule]]:
 def inside(path: Path, folder: Path) -> Path:
     """`path`, unless it is a symbolic link (or under one) that leads out of `folder`."""
     if not path.resolve().is_relative_to(folder.resolve()):
-        raise RuleFileError(f"is a symbolic link leading out of {folder} (to {path.resolve()}); "
-                            "a pack's files must stay inside its folder", path=str(path))
+        raise RuleFileError(Errors.E510.format(folder=folder, target=path.resolve()), path=str(path))
     return path
 
 
@@ -190,12 +199,12 @@ def load_ruleset(
     for directory in dirs:
         pack, pack_rules = load_pack(Path(directory))
         if pack.name in packs:
-            raise RuleFileError(f"pack name {pack.name!r} is used twice", path=str(directory), key="name")
+            raise RuleFileError(Errors.E511.format(name=pack.name), path=str(directory), key="name")
         packs[pack.name] = pack
         for rule in pack_rules:
             for ident in (rule.id, *rule.aliases):
                 if ident in seen:
-                    raise RuleFileError(f"rule id {ident} already used in {seen[ident]}", path=rule.path, key="id")
+                    raise RuleFileError(Errors.E512.format(rule=ident, path=seen[ident]), path=rule.path, key="id")
                 seen[ident] = rule.path
             rules.append(rule)
     off = set(disabled)
@@ -203,7 +212,7 @@ def load_ruleset(
     overrides = severity or {}
     unknown = (off | set(overrides)) - {r.id for r in rules} - {r.name for r in rules} - set(packs) - PSEUDO_RULES
     if unknown:
-        raise RuleFileError(f"unknown rule or pack {sorted(unknown)[0]!r}", key="disable/severity")
+        raise RuleFileError(Errors.E513.format(name=sorted(unknown)[0]), key="disable/severity")
     kept = []
     for rule in rules:
         if rule.id in off or rule.name in off or rule.pack in off:

@@ -1,10 +1,12 @@
-"""The rule-file schema. Unknown keys are errors; each kind has its own `match` block."""
+"""The rule-file schema. Unknown keys are errors. A rule is one of a discriminated union keyed
+on `kind`: each kind is its own model whose `match` is that kind's match model, so a rule file
+is checked against its kind's shape in one validation (RULE_MODEL)."""
 
 from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 
 from checker.lexicon import LABELS
 from checker.types import MODALITIES
@@ -113,33 +115,68 @@ class ConditionalMatch(Strict):
     within: Literal["sentence", "block", "document"] = "document"
 
 
-MATCH_MODELS: dict[str, type[Strict]] = {
-    "phrase": PhraseMatch,
-    "pattern": PatternMatch,
-    "regex": RegexMatch,
-    "claim": ClaimMatch,
-    "absence": AbsenceMatch,
-    "link": LinkMatch,
-    "metric": MetricMatch,
-    "conditional": ConditionalMatch,
-}
+class RuleBase(Strict):
+    """What every rule has, whatever its kind."""
 
-
-class RuleModel(Strict):
     id: Annotated[str, Field(pattern=r"^[A-Z]{2,5}\d{3}$")]
     name: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$")]
-    kind: Literal[KINDS]  # type: ignore[valid-type]
     severity: Literal["high", "medium", "low"]
     confidence: float = Field(ge=0.0, le=1.0)
     message: str = Field(min_length=5)
     rationale: str = Field(min_length=20)
     references: list[Annotated[str, Field(pattern=r"^https?://\S+$")]] = Field(min_length=1)
-    match: dict[str, object]
     context: Context = Context()
     aliases: list[str] = []
     weight: float = Field(default=1.0, ge=0.0, le=5.0)
     taxonomy: str | None = None  # the row of rule-sources.md this rule implements
     enabled: bool = True
+
+
+class PhraseRule(RuleBase):
+    kind: Literal["phrase"]
+    match: PhraseMatch
+
+
+class PatternRule(RuleBase):
+    kind: Literal["pattern"]
+    match: PatternMatch
+
+
+class RegexRule(RuleBase):
+    kind: Literal["regex"]
+    match: RegexMatch
+
+
+class ClaimRule(RuleBase):
+    kind: Literal["claim"]
+    match: ClaimMatch
+
+
+class AbsenceRule(RuleBase):
+    kind: Literal["absence"]
+    match: AbsenceMatch
+
+
+class LinkRule(RuleBase):
+    kind: Literal["link"]
+    match: LinkMatch
+
+
+class MetricRule(RuleBase):
+    kind: Literal["metric"]
+    match: MetricMatch
+
+
+class ConditionalRule(RuleBase):
+    kind: Literal["conditional"]
+    match: ConditionalMatch
+
+
+RuleModel = Annotated[
+    PhraseRule | PatternRule | RegexRule | ClaimRule | AbsenceRule | LinkRule | MetricRule | ConditionalRule,
+    Field(discriminator="kind"),
+]
+RULE_MODEL: TypeAdapter[RuleModel] = TypeAdapter(RuleModel)
 
 
 class PackModel(Strict):

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from checker.errors import InputError
+from checker.errors import Errors, InputError
 
 CORPUS_FILE = "corpus.jsonl"
 LABELS = ("problematic", "credible")
@@ -128,7 +128,7 @@ def _document(record: dict) -> Document:
 def read_records(corpus_dir: str | Path) -> list[dict]:
     path = Path(corpus_dir) / CORPUS_FILE
     if not path.is_file():
-        raise InputError(f"no {CORPUS_FILE} here (a corpus directory holds {CORPUS_FILE} and texts/)", path=str(corpus_dir))
+        raise InputError(Errors.E820.format(file=CORPUS_FILE), path=str(corpus_dir))
     records = []
     for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
         if not line.strip():
@@ -136,7 +136,7 @@ def read_records(corpus_dir: str | Path) -> list[dict]:
         try:
             records.append(json.loads(line))
         except json.JSONDecodeError as exc:
-            raise InputError(f"line {n}: not JSON ({exc.msg})", path=str(path)) from None
+            raise InputError(Errors.E821.format(line=n, reason=exc.msg), path=str(path)) from None
     return records
 
 
@@ -148,9 +148,9 @@ def load_corpus(corpus_dir: str | Path, *, splits: Iterable[str] | None = None) 
     for n, record in enumerate(read_records(corpus_dir), 1):
         errors = schema_errors(record)
         if errors:
-            raise InputError(f"line {n}: {errors[0]}", path=str(path))
+            raise InputError(Errors.E822.format(line=n, reason=errors[0]), path=str(path))
         if record["id"] in seen:
-            raise InputError(f"line {n}: duplicate id {record['id']!r}", path=str(path))
+            raise InputError(Errors.E823.format(line=n, id=record["id"]), path=str(path))
         seen.add(record["id"])
         if record["split"] in wanted:
             docs.append(_document(record))

@@ -7,7 +7,7 @@ import re
 import sys
 from pathlib import Path
 
-from checker.errors import InputError
+from checker.errors import Errors, InputError
 from checker.ingest.decode import clean_text, decode_bytes
 from checker.ingest.fetch import DEADLINE_SECONDS, is_url
 from checker.ingest.fetch import fetch as fetch_url
@@ -43,21 +43,21 @@ def read_source(path: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     else:
         p = Path(path)
         if not p.exists():
-            raise InputError("no such file", path=path)
+            raise InputError(Errors.E301, path=path)
         if p.is_dir():
-            raise InputError("is a directory (scan takes files; use `checker audit` for folders)", path=path)
+            raise InputError(Errors.E302, path=path)
         try:
             size = p.stat().st_size
             if size > max_bytes:
-                raise InputError(f"file is {size:,} bytes, over the {max_bytes:,}-byte limit", path=path)
+                raise InputError(Errors.E303.format(size=size, limit=max_bytes), path=path)
             with p.open("rb") as fh:
                 data = fh.read(max_bytes + 1)
         except PermissionError:
-            raise InputError("permission denied", path=path) from None
+            raise InputError(Errors.E304, path=path) from None
         except OSError as exc:
-            raise InputError(exc.strerror or str(exc), path=path) from None
+            raise InputError(Errors.E305.format(reason=exc.strerror or exc), path=path) from None
     if len(data) > max_bytes:
-        raise InputError(f"input is over the {max_bytes:,}-byte limit", path=path)
+        raise InputError(Errors.E306.format(limit=max_bytes), path=path)
     return data
 
 
@@ -88,4 +88,4 @@ def page_from_text(
         return read_markdown(text, source=source, encoding=encoding, notes=notes)
     if format == "text":
         return read_text(text, source=source, encoding=encoding, notes=notes)
-    raise InputError(f"unknown format {format!r} (expected text, html or markdown)", path=source)
+    raise InputError(Errors.E307.format(format=format), path=source)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import codecs
 
-from checker.errors import InputError
+from checker.errors import Errors, InputError
 
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32-le"),
@@ -26,13 +26,13 @@ def decode_bytes(data: bytes, *, source: str) -> tuple[str, str, tuple[str, ...]
         text = data.decode(utf16, errors="replace")
         return _clean(text), utf16, (f"no byte-order mark; decoded as {utf16} (detected)",)
     if b"\x00" in data[:8192] and _looks_binary(data):
-        raise InputError("binary file, not text (HTML, Markdown or plain text expected)", path=source)
+        raise InputError(Errors.E308, path=source)
     try:
         return _clean(data.decode("utf-8")), "utf-8", ()
     except UnicodeDecodeError:
         pass
     if _looks_binary(data):
-        raise InputError("binary file, not text (HTML, Markdown or plain text expected)", path=source)
+        raise InputError(Errors.E308, path=source)
     from charset_normalizer import from_bytes  # lazy: only for non-UTF-8 input
 
     best = from_bytes(data[:200_000]).best()

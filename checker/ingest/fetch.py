@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from checker.errors import InputError
+from checker.errors import Errors, InputError
 
 MAX_REDIRECTS = 5
 TIMEOUT_SECONDS = 15.0  # per connect, read or write
@@ -70,36 +70,36 @@ def fetch(
                 try:
                     if response.is_redirect:
                         if not response.headers["location"]:
-                            raise InputError(f"redirect without a location (HTTP {response.status_code})", path=url)
+                            raise InputError(Errors.E401.format(status=response.status_code), path=url)
                         current = _join(current, response.headers["location"], original=url)
                         continue
                     return _read(response, url=url, final=current, max_bytes=max_bytes)
                 finally:
                     response.close()
     except AddressRefused as exc:
-        raise InputError(f"{exc}{_where(current, url)}", path=url) from None
+        raise InputError(Errors.E402.format(reason=exc, where=_where(current, url)), path=url) from None
     except DeadlinePassed:
-        raise InputError(f"not fetched within the {deadline:g}-second deadline", path=url) from None
+        raise InputError(Errors.E403.format(deadline=deadline), path=url) from None
     except httpx.TimeoutException:
         if time.monotonic() >= end:
-            raise InputError(f"not fetched within the {deadline:g}-second deadline", path=url) from None
-        raise InputError(f"no answer within {timeout:g} s", path=url) from None
+            raise InputError(Errors.E403.format(deadline=deadline), path=url) from None
+        raise InputError(Errors.E404.format(timeout=timeout), path=url) from None
     except httpx.InvalidURL as exc:
-        raise InputError(f"invalid URL{_where(current, url)}: {exc}", path=url) from None
+        raise InputError(Errors.E405.format(where=_where(current, url), reason=exc), path=url) from None
     except httpx.HTTPError as exc:
-        raise InputError(f"could not fetch: {type(exc).__name__}: {exc}", path=url) from None
-    raise InputError(f"more than {MAX_REDIRECTS} redirects", path=url)
+        raise InputError(Errors.E406.format(kind=type(exc).__name__, reason=exc), path=url) from None
+    raise InputError(Errors.E407.format(limit=MAX_REDIRECTS), path=url)
 
 
 def _read(response: Any, *, url: str, final: str, max_bytes: int) -> Fetched:
     if response.status_code >= 400:
-        raise InputError(f"HTTP {response.status_code} {response.reason_phrase}", path=url)
+        raise InputError(Errors.E408.format(status=response.status_code, reason=response.reason_phrase), path=url)
     content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
     if content_type and content_type not in ACCEPTED_TYPES:
-        raise InputError(f"content type {content_type!r} is not a web page or text", path=url)
+        raise InputError(Errors.E409.format(content_type=content_type), path=url)
     declared = response.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > max_bytes:
-        raise InputError(f"page is {int(declared):,} bytes, over the {max_bytes:,}-byte limit", path=url)
+        raise InputError(Errors.E410.format(size=int(declared), limit=max_bytes), path=url)
     decoder = _Decoder(response.headers.get("content-encoding", ""), limit=max_bytes, source=url)
     for raw in response.iter_raw():  # the bytes as sent: httpx's own decoding has no bound
         decoder.feed(raw)
@@ -110,19 +110,19 @@ def _join(base: str, location: str, *, original: str) -> str:
     try:
         return urljoin(base, location)
     except ValueError as exc:  # e.g. an unclosed [IPv6 address
-        raise InputError(f"invalid URL (redirected to {location}): {exc}", path=original) from None
+        raise InputError(Errors.E411.format(location=location, reason=exc), path=original) from None
 
 
 def _check_scheme(url: str, *, original: str) -> None:
     try:
         parts = urlsplit(url)
     except ValueError as exc:
-        raise InputError(f"invalid URL{_where(url, original)}: {exc}", path=original) from None
+        raise InputError(Errors.E405.format(where=_where(url, original), reason=exc), path=original) from None
     if parts.scheme.lower() not in {"http", "https"}:
-        raise InputError(f"only http and https URLs are fetched, not {parts.scheme or 'no scheme'}:{_where(url, original)}",
+        raise InputError(Errors.E412.format(scheme=parts.scheme or "no scheme", where=_where(url, original)),
                          path=original)
     if not parts.hostname:
-        raise InputError("URL has no host", path=original)
+        raise InputError(Errors.E413, path=original)
 
 
 def _where(url: str, original: str) -> str:
@@ -147,10 +147,10 @@ class _Decoder:
     def __init__(self, header: str, *, limit: int, source: str) -> None:
         codings = [c for c in (part.strip().lower() for part in header.split(",")) if c and c != "identity"]
         if len(codings) > 1:
-            raise InputError(f"stacked content encodings ({header.strip()}) are refused", path=source)
+            raise InputError(Errors.E414.format(header=header.strip()), path=source)
         self.coding = codings[0] if codings else "identity"
         if self.coding not in {"identity", "gzip", "x-gzip", "deflate"}:
-            raise InputError(f"content encoding {self.coding!r} is not supported (only gzip and deflate)", path=source)
+            raise InputError(Errors.E415.format(coding=self.coding), path=source)
         wbits = 16 + zlib.MAX_WBITS if self.coding in {"gzip", "x-gzip"} else zlib.MAX_WBITS
         self.inflate = None if self.coding == "identity" else zlib.decompressobj(wbits)
         self.limit, self.source = limit, source
@@ -177,7 +177,7 @@ class _Decoder:
                 data = self.inflate.unconsumed_tail
                 self._add(piece)
         except zlib.error as exc:
-            raise InputError(f"bad {self.coding} content: {exc}", path=self.source) from None
+            raise InputError(Errors.E416.format(coding=self.coding, reason=exc), path=self.source) from None
 
     def finish(self) -> bytes:
         if self.inflate is not None:
@@ -193,7 +193,7 @@ class _Decoder:
         size = len(self.out)
         if size > self.limit:
             decoded = "" if self.inflate is None else "decoded "
-            raise InputError(f"{decoded}page is over the {self.limit:,}-byte limit", path=self.source)
+            raise InputError(Errors.E417.format(decoded=decoded, limit=self.limit), path=self.source)
         if size > RATIO_FREE_BYTES and size > RATIO_LIMIT * max(self.consumed, 1):
-            raise InputError(f"{self.coding} content expands more than {RATIO_LIMIT}:1 "
-                             f"({self.consumed:,} bytes gave {size:,}): refused as a decompression bomb", path=self.source)
+            raise InputError(Errors.E418.format(coding=self.coding, ratio=RATIO_LIMIT, consumed=self.consumed, size=size),
+                             path=self.source)

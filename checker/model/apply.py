@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import Any
 
+from checker.claims import main_intervention
 from checker.model.store import Models
 from checker.scoring import Scored, band_for, score_page
 from checker.types import Claim, Finding, ScoreItem
@@ -30,7 +31,9 @@ def apply_models(models: Models, ctx: Any, findings: Sequence[Finding], *, page_
     extra: list[Claim] = []
     out = list(findings)
     if models.sentence is not None:
-        judged = models.sentence.judge(ctx.page, ctx.views, ctx.claims, ctx.cautions, findings, ctx.lexicon, page_rules)
+        main = main_intervention(ctx.ann)
+        judged = models.sentence.judge(ctx.page, ctx.views, ctx.claims, ctx.cautions, findings, ctx.lexicon, page_rules,
+                                       main=main[1] if main else None)
         extra, out = judged.extra_claims, [f for f in judged.findings if f.rule not in disabled]
     document = models.document
     if document is not None and len(ctx.views) >= document.min_sentences:

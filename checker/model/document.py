@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.model.features import DocumentCounts, document_counts, finding_keys
+from checker.model.document_features import DocumentCounts, document_counts, finding_keys
 from checker.model.linear import LinearModel, sigmoid
 from checker.types import Caution, Claim, Finding, ScoreItem
 
@@ -81,15 +81,15 @@ def to_json(model: DocumentModel) -> dict[str, Any]:
 
 
 def from_json(data: Any, *, path: str) -> DocumentModel:
-    from checker.errors import ModelError
+    from checker.errors import Errors, ModelError
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ModelError(f"not a document model (expected format {FORMAT!r})", path=path, key="format")
+        raise ModelError(Errors.E112.format(expected=FORMAT), path=path, key="format")
     page_rules = data.get("page_rules", [])
     if not isinstance(page_rules, list) or not all(isinstance(r, str) for r in page_rules):
-        raise ModelError("must be a list of rule ids", path=path, key="page_rules")
+        raise ModelError(Errors.E113, path=path, key="page_rules")
     min_sentences = data.get("min_sentences", 0)
     if not isinstance(min_sentences, int) or min_sentences < 0:
-        raise ModelError("must be a whole number, 0 or more", path=path, key="min_sentences")
+        raise ModelError(Errors.E114, path=path, key="min_sentences")
     return DocumentModel(LinearModel.from_json(data.get("model"), path=path, key="model"), frozenset(page_rules),
                          data.get("meta") or {}, min_sentences)

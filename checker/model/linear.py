@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from checker.errors import ModelError
+from checker.errors import Errors, ModelError
 
 FORMAT = "checker.linear/1"
 
@@ -87,7 +87,7 @@ class LinearModel:
     def from_json(cls, data: Any, *, path: str, key: str) -> LinearModel:
         try:
             if data.get("format") != FORMAT:
-                raise ModelError(f"format is {data.get('format')!r}, expected {FORMAT!r}", path=path, key=key)
+                raise ModelError(Errors.E119.format(found=data.get("format"), expected=FORMAT), path=path, key=key)
             cal = data.get("calibration") or {"scale": 1.0, "shift": 0.0}
             return cls(
                 features=tuple(str(f) for f in data["features"]),
@@ -100,7 +100,7 @@ class LinearModel:
         except ModelError:
             raise
         except (AttributeError, KeyError, TypeError, ValueError) as exc:
-            raise ModelError(f"malformed linear model ({type(exc).__name__}: {exc})", path=path, key=key) from None
+            raise ModelError(Errors.E120.format(kind=type(exc).__name__, reason=exc), path=path, key=key) from None
 
 
 def _r(x: float) -> float:

@@ -17,15 +17,14 @@ head flags nothing.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
 from checker.claims import HEDGING_CAUTIONS, SentenceView
 from checker.lexicon import Lexicon
-from checker.model.features import page_facts, sentence_feature_sets
 from checker.model.linear import LinearModel
+from checker.model.sentence_features import group_by_sentence, page_facts, sentence_feature_sets, sentence_findings
 from checker.types import Caution, Claim, Explanation, Finding, Page, severity_rank
 
 FORMAT = "checker.sentence-model/1"
@@ -39,7 +38,8 @@ MODEL_WHY = (
     "calls to action and prices around unproven treatments. It is a second opinion, not a citation: "
     "check the sentence against the rule packs' references."
 )
-_HEDGING_CAUTIONS = HEDGING_CAUTIONS
+# A model claim has no effect and target for checker.claims.modality to govern: its modality is the
+# sentence's strongest qualifier, in the claims layer's order (hypothetical > hedged > reported).
 _QUALIFIER_MODALITY = (("HYPOTHETICAL", "hypothetical"), ("HEDGE", "hedged"), ("REPORTED", "reported"), ("TESTIMONIAL", "reported"))
 
 
@@ -69,9 +69,11 @@ class SentenceModel:
         findings: Sequence[Finding],
         lexicon: Lexicon,
         page_rules: frozenset[str],
+        *,
+        main: str | None,
     ) -> Judgement:
-        from checker.model.dataset import group_by_sentence, sentence_findings
-
+        """`main`: the page's main intervention (checker.claims.main_intervention), which the
+        model's claims name when their sentence names none."""
         claims_by = group_by_sentence(views, claims)
         sentence_level = sentence_findings(findings, page_rules)
         findings_by = group_by_sentence(views, sentence_level)
@@ -83,7 +85,6 @@ class SentenceModel:
                                                        (self.claim_groups, self.problematic_groups), findings_by)
         p_claim = [float(p) for p in self.claim.proba_many(x_claim)]
         p_problem = [float(p) for p in self.problematic.proba_many(x_problem)]
-        main = main_mentioned_intervention(views)
         judged = about_treatment(views, claims, sentence_level)
         extra = [
             model_claim(page, v, lexicon, main)
@@ -149,12 +150,6 @@ def _describe(feature: str) -> str:
     }.get(kind, feature)
 
 
-def main_mentioned_intervention(views: Sequence[SentenceView]) -> str | None:
-    """The intervention the page names most often, as written (the model's claims name it)."""
-    counts = Counter(m.text.lower() for v in views for m in v.mentions if m.label == "INTERVENTION" and not m.negated)
-    return counts.most_common(1)[0][0] if counts else None
-
-
 def model_claim(page: Page, view: SentenceView, lexicon: Lexicon, main: str | None) -> Claim:
     """The claim a sentence the model flags stands for, read from its mentions."""
     s = view.sentence
@@ -169,7 +164,7 @@ def model_claim(page: Page, view: SentenceView, lexicon: Lexicon, main: str | No
         if hits:
             modality, triggers = mod, hits
             break
-    cautions = [m.text for m in view.of("CAUTION") if not m.negated and m.key in _HEDGING_CAUTIONS]
+    cautions = [m.text for m in view.of("CAUTION") if not m.negated and m.key in HEDGING_CAUTIONS]
     if modality == "asserted" and cautions:  # as the lexicon's claims: a caution sentence is not an assertion
         modality, triggers = "hedged", tuple(cautions)
     condition = conditions[0] if conditions else None
@@ -202,23 +197,23 @@ def to_json(model: SentenceModel) -> dict[str, Any]:
 
 
 def from_json(data: Any, *, path: str) -> SentenceModel:
-    from checker.errors import ModelError
-    from checker.model.features import SENTENCE_GROUPS
+    from checker.errors import Errors, ModelError
+    from checker.model.sentence_features import SENTENCE_GROUPS
 
     if not isinstance(data, dict) or data.get("format") != FORMAT:
-        raise ModelError(f"not a sentence model (expected format {FORMAT!r})", path=path, key="format")
+        raise ModelError(Errors.E115.format(expected=FORMAT), path=path, key="format")
     heads = {}
     for head in ("claim", "problematic"):
         part = data.get(head)
         if not isinstance(part, dict):
-            raise ModelError("missing", path=path, key=head)
+            raise ModelError(Errors.E116, path=path, key=head)
         groups = part.get("groups")
         if not isinstance(groups, list) or any(g not in SENTENCE_GROUPS for g in groups):
-            raise ModelError(f"groups must be a list from {', '.join(SENTENCE_GROUPS)}", path=path, key=f"{head}.groups")
+            raise ModelError(Errors.E117.format(groups=", ".join(SENTENCE_GROUPS)), path=path, key=f"{head}.groups")
         heads[head] = (tuple(groups), LinearModel.from_json(part.get("model"), path=path, key=f"{head}.model"))
     try:
         downgrade = float(data["problematic"].get("downgrade_below", 0.0))
     except (TypeError, ValueError):
-        raise ModelError("must be a number", path=path, key="problematic.downgrade_below") from None
+        raise ModelError(Errors.E118, path=path, key="problematic.downgrade_below") from None
     return SentenceModel(heads["claim"][0], heads["claim"][1], heads["problematic"][0], heads["problematic"][1],
                          downgrade, data.get("meta") or {})

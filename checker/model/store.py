@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from checker.errors import ModelError
+from checker.errors import Errors, ModelError
 from checker.model.document import DocumentModel
 from checker.model.document import from_json as document_from_json
 from checker.model.sentence import SentenceModel
@@ -39,9 +39,9 @@ def _read(path: Path) -> object:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as exc:
-        raise ModelError(f"not valid JSON (line {exc.lineno}: {exc.msg})", path=str(path)) from None
+        raise ModelError(Errors.E110.format(line=exc.lineno, reason=exc.msg), path=str(path)) from None
     except OSError as exc:
-        raise ModelError(exc.strerror or str(exc), path=str(path)) from None
+        raise ModelError(Errors.E111.format(reason=exc.strerror or exc), path=str(path)) from None
 
 
 def load_models(directory: str | Path) -> Models:

@@ -1,16 +1,24 @@
 """Reporters: one module per format. Only reporters and the CLI write output.
 
 A `ci` run is rendered by the reporter its format names in CI_REPORTERS: one registry, every
-reporter called the same way, `render(result, *, exit_zero)` -> the text to write. Modules are
-imported only when their format is asked for."""
+reporter called the same way, `render(result, stream, *, options)`, writing to a text stream
+(bandit's pattern). `options` is a ReportOptions; a reporter uses what applies to its format.
+Modules are imported only when their format is asked for."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from importlib import import_module
-from typing import Any
+from typing import TYPE_CHECKING, Protocol, TextIO
 
-# format -> (module, function): each function takes (result, *, exit_zero) or (result) alone
+if TYPE_CHECKING:
+    from checker.report.model import CiResult, ReportOptions
+
+
+class CiReporter(Protocol):
+    def __call__(self, result: CiResult, stream: TextIO, *, options: ReportOptions) -> None: ...
+
+
+# format -> (module, function); every function is a CiReporter
 CI_REPORTERS: dict[str, tuple[str, str]] = {
     "text": ("checker.report.text", "render"),
     "github": ("checker.report.github", "render"),
@@ -19,11 +27,15 @@ CI_REPORTERS: dict[str, tuple[str, str]] = {
     "json": ("checker.report.ci_json", "render_json"),
     "jsonl": ("checker.report.ci_json", "render_jsonl"),
 }
-_TAKE_EXIT_ZERO = frozenset({"text", "github", "json"})  # reporters whose verdict line honours --exit-zero
 
 
-def render_ci(result: Any, fmt: str, *, exit_zero: bool = False) -> str:
-    """The report of a `ci` run in format `fmt` (a key of CI_REPORTERS)."""
+def ci_reporter(fmt: str) -> CiReporter:
+    """The reporter for format `fmt` (a key of CI_REPORTERS)."""
     module, name = CI_REPORTERS[fmt]
-    reporter: Callable[..., str] = getattr(import_module(module), name)
-    return reporter(result, exit_zero=exit_zero) if fmt in _TAKE_EXIT_ZERO else reporter(result)
+    reporter: CiReporter = getattr(import_module(module), name)
+    return reporter
+
+
+def render_ci(result: CiResult, fmt: str, stream: TextIO, *, options: ReportOptions) -> None:
+    """Write the report of a `ci` run in format `fmt` to `stream`."""
+    ci_reporter(fmt)(result, stream, options=options)

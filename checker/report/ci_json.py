@@ -10,11 +10,11 @@ files as {"source", "skipped"} lines."""
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, TextIO
 
-from checker.ci.gate import UNUSED_NAME, UNUSED_RULE, CiResult, PageResult
 from checker.report.json import SCHEMA as REPORT_SCHEMA
 from checker.report.json import to_dict
+from checker.report.model import UNUSED_NAME, UNUSED_RULE, CiResult, PageResult, ReportOptions
 
 SCHEMA = "checker.ci/1"
 
@@ -62,14 +62,14 @@ def to_ci_dict(result: CiResult, *, exit_zero: bool = False) -> dict[str, Any]:
     }
 
 
-def render_json(result: CiResult, *, exit_zero: bool = False) -> str:
-    return json.dumps(to_ci_dict(result, exit_zero=exit_zero), ensure_ascii=False, indent=2) + "\n"
+def render_json(result: CiResult, stream: TextIO, *, options: ReportOptions) -> None:
+    stream.write(json.dumps(to_ci_dict(result, exit_zero=options.exit_zero), ensure_ascii=False, indent=2) + "\n")
 
 
-def render_jsonl(result: CiResult) -> str:
+def render_jsonl(result: CiResult, stream: TextIO, *, options: ReportOptions) -> None:
     lines = [json.dumps(page_dict(p), ensure_ascii=False) for p in result.pages]
     lines += [json.dumps({"schema": REPORT_SCHEMA, "source": e.path, "error": e.message}, ensure_ascii=False)
               for e in result.errors]
     lines += [json.dumps({"schema": REPORT_SCHEMA, "source": s.display, "skipped": s.reason}, ensure_ascii=False)
               for s in result.skipped]
-    return "".join(line + "\n" for line in lines)
+    stream.writelines(line + "\n" for line in lines)

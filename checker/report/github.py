@@ -4,7 +4,9 @@ not annotated (they are counted in the closing summary line)."""
 
 from __future__ import annotations
 
-from checker.ci.gate import MIN_SCORE_NAME, MIN_SCORE_RULE, UNUSED_NAME, UNUSED_RULE, CiResult
+from typing import TextIO
+
+from checker.report.model import MIN_SCORE_NAME, MIN_SCORE_RULE, UNUSED_NAME, UNUSED_RULE, CiResult, ReportOptions
 from checker.report.text import summary
 
 LEVEL = {"high": "error", "medium": "warning", "low": "notice"}
@@ -27,7 +29,7 @@ def annotation(level: str, message: str, *, file: str, line: int | None = None, 
     return f"::{level} {body}::{escape_data(message)}"
 
 
-def render(result: CiResult, *, exit_zero: bool = False) -> str:
+def render(result: CiResult, stream: TextIO, *, options: ReportOptions) -> None:
     lines = []
     for page in result.pages:
         for c in page.findings:
@@ -45,5 +47,5 @@ def render(result: CiResult, *, exit_zero: bool = False) -> str:
             lines.append(annotation("error", page.score_message, file=page.path, title=f"{MIN_SCORE_RULE} {MIN_SCORE_NAME}"))
     for err in result.errors:
         lines.append(annotation("error", err.message, file=err.path, title="checker: cannot read file"))
-    lines.append(summary(result, exit_zero=exit_zero))
-    return "\n".join(lines) + "\n"
+    lines.append(summary(result, exit_zero=options.exit_zero))
+    stream.writelines(line + "\n" for line in lines)

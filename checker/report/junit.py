@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from typing import TextIO
 
-from checker.ci.gate import MIN_SCORE_NAME, MIN_SCORE_RULE, UNUSED_NAME, UNUSED_RULE, CiResult
+from checker.report.model import MIN_SCORE_NAME, MIN_SCORE_RULE, UNUSED_NAME, UNUSED_RULE, CiResult, ReportOptions
 from checker.report.text import one_line
 
 # Characters XML 1.0 cannot carry at all, even escaped (control characters other than tab, LF, CR).
@@ -66,8 +67,8 @@ def _clean(root: ET.Element) -> None:
             el.attrib[key] = _NOT_XML.sub("\ufffd", value)
 
 
-def render(result: CiResult) -> str:
+def render(result: CiResult, stream: TextIO, *, options: ReportOptions) -> None:
     root = to_xml(result)
     _clean(root)
     ET.indent(root)
-    return ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n"
+    stream.write(ET.tostring(root, encoding="unicode", xml_declaration=True) + "\n")

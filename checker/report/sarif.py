@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 from urllib.parse import quote
 
-from checker.ci.gate import MIN_SCORE_NAME, MIN_SCORE_RULE, UNUSED_NAME, UNUSED_RULE, CiResult
+from checker.report.model import MIN_SCORE_NAME, MIN_SCORE_RULE, UNUSED_NAME, UNUSED_RULE, CiResult, ReportOptions
 from checker.scoring import UNJUDGED_BANDS
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -202,5 +202,5 @@ def to_sarif(result: CiResult, *, cwd: Path | None = None) -> dict[str, Any]:
     }
 
 
-def render(result: CiResult, *, cwd: Path | None = None) -> str:
-    return json.dumps(to_sarif(result, cwd=cwd), ensure_ascii=False, indent=2) + "\n"
+def render(result: CiResult, stream: TextIO, *, options: ReportOptions) -> None:
+    stream.write(json.dumps(to_sarif(result, cwd=options.cwd), ensure_ascii=False, indent=2) + "\n")

@@ -4,7 +4,9 @@ that could not be read are counted here and named on standard error by the CLI."
 
 from __future__ import annotations
 
-from checker.ci.gate import MIN_SCORE_NAME, MIN_SCORE_RULE, UNUSED_NAME, UNUSED_RULE, CiResult
+from typing import TextIO
+
+from checker.report.model import MIN_SCORE_NAME, MIN_SCORE_RULE, UNUSED_NAME, UNUSED_RULE, CiResult, ReportOptions
 
 
 def finding_lines(result: CiResult) -> list[str]:
@@ -55,8 +57,10 @@ def summary(result: CiResult, *, exit_zero: bool = False) -> str:
     return f"checker: {', '.join(parts)}: {verdict}"
 
 
-def render(result: CiResult, *, exit_zero: bool = False) -> str:
-    return "\n".join([*finding_lines(result), summary(result, exit_zero=exit_zero)]) + "\n"
+def render(result: CiResult, stream: TextIO, *, options: ReportOptions) -> None:
+    for line in finding_lines(result):
+        stream.write(line + "\n")
+    stream.write(summary(result, exit_zero=options.exit_zero) + "\n")
 
 
 def one_line(text: str) -> str:

@@ -3,15 +3,13 @@ pipeline sentence's gold labels. Used by `checker train` (never on the scan path
 
 from __future__ import annotations
 
-from bisect import bisect_right
-from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from checker.claims import SentenceView, sentence_views
+from checker.claims import SentenceView, main_intervention, sentence_views
 from checker.evaluate.corpus import Document, locate, shares_word
-from checker.model.features import PageFacts, page_facts
+from checker.model.sentence_features import PageFacts, group_by_sentence, page_facts, sentence_findings
 from checker.types import Claim, Finding, Page, Report
 
 
@@ -21,30 +19,13 @@ class PageData:
     page: Page
     report: Report  # rules only
     views: list[SentenceView]
+    main: str | None  # the page's main intervention, as the claims layer finds it (checker.claims.main_intervention)
     claims_by_sentence: list[list[Claim]]
     findings_by_sentence: list[list[Finding]]
     facts: PageFacts
     gold_claim: list[bool]
     gold_problematic: list[bool]
     units: list[tuple[bool, bool, tuple[int, ...]]]  # the evaluation's units: (claim, problematic, sentence indices)
-
-
-def group_by_sentence(views: Sequence[SentenceView], items: Sequence[Any]) -> list[list[Any]]:
-    """Items with .start/.end, grouped by the sentence they overlap (an item may fall in several)."""
-    out: list[list[Any]] = [[] for _ in views]
-    starts = [v.sentence.start for v in views]
-    for item in items:
-        end = max(item.end, item.start + 1)
-        i = max(bisect_right(starts, item.start) - 1, 0)
-        while i < len(views) and views[i].sentence.start < end:
-            if item.start < views[i].sentence.end:
-                out[i].append(item)
-            i += 1
-    return out
-
-
-def sentence_findings(findings: Sequence[Finding], page_rules: frozenset[str]) -> list[Finding]:
-    return [f for f in findings if not f.suppressed and f.rule not in page_rules and f.end > f.start]
 
 
 def page_data(doc: Document, corpus_dir: Path, analyzer: Any, page_rules: frozenset[str]) -> PageData:
@@ -56,6 +37,7 @@ def page_data(doc: Document, corpus_dir: Path, analyzer: Any, page_rules: frozen
     report = analyzer.check_page(page)
     ann = annotate(page, analyzer.nlp)
     views = sentence_views(ann)
+    main = main_intervention(ann)
     claims_by = group_by_sentence(views, report.claims)
     findings_by = group_by_sentence(views, sentence_findings(report.findings, page_rules))
     spans = locate(page.text, doc.sentences)
@@ -75,4 +57,4 @@ def page_data(doc: Document, corpus_dir: Path, analyzer: Any, page_rules: frozen
         if i not in covered:
             units.append((False, False, (i,)))
     facts = page_facts(views, report.claims, report.cautions)
-    return PageData(doc, page, report, views, claims_by, findings_by, facts, gold_claim, gold_problem, units)
+    return PageData(doc, page, report, views, main[1] if main else None, claims_by, findings_by, facts, gold_claim, gold_problem, units)
