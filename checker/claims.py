@@ -36,7 +36,8 @@ GENERIC_CONDITIONS = {"injury", "inflammation", "chronic_disease"}
 GENERIC_SYSTEMS = {"general"}
 CONTEXT_SENTENCES = 3
 CURE_STRENGTH = 3  # the effects' `strength` of cure-like claims (cure, reverse, regenerate, repair, restore, heal, eliminate)
-_MODALITY_ORDER: tuple[tuple[str, Modality], ...] = (
+# qualifier categories in the order they set a claim's modality (the strongest first)
+MODALITY_ORDER: tuple[tuple[str, Modality], ...] = (
     ("HYPOTHETICAL", "hypothetical"),
     ("HEDGE", "hedged"),
     ("REPORTED", "reported"),
@@ -80,6 +81,17 @@ def main_intervention(ann: Annotations) -> tuple[str, str] | None:
     return key, text.lower()
 
 
+def sentence_modality(view: SentenceView) -> tuple[Modality, tuple[str, ...]]:
+    """A whole sentence's modality, for a claim read from it with no effect to govern (the
+    sentence model's claims): its strongest qualifier, else a hedging caution, else asserted."""
+    for category, mod in MODALITY_ORDER:
+        hits = tuple(q.trigger for q in view.qualifiers if q.category == category)
+        if hits:
+            return mod, hits
+    cautions = tuple(m.text for m in view.of("CAUTION") if not m.negated and m.key in HEDGING_CAUTIONS)
+    return ("hedged", cautions) if cautions else ("asserted", ())
+
+
 def modality(effect: Mention, target: Mention | None, quals: Sequence[Qualifier]) -> tuple[Modality, tuple[str, ...]]:
     """Negated when a negation governs the effect or the target, by a trigger other than the
     effect words themselves ("eliminates knee pain" and "could eliminate the need for insulin"
@@ -94,7 +106,7 @@ def modality(effect: Mention, target: Mention | None, quals: Sequence[Qualifier]
             continue
         if governs(q, effect) or (target is not None and governs(q, target)):
             return "negated", (q.trigger,)
-    for category, mod in _MODALITY_ORDER:
+    for category, mod in MODALITY_ORDER:
         hits = tuple(q.trigger for q in quals if q.category == category and (governs(q, effect) or (target and governs(q, target))))
         if hits:
             return mod, hits

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from checker.claims import HEDGING_CAUTIONS, SentenceView
+from checker.claims import SentenceView, sentence_modality
 from checker.lexicon import Lexicon
 from checker.model.linear import LinearModel
 from checker.model.sentence_features import group_by_sentence, page_facts, sentence_feature_sets, sentence_findings
@@ -40,9 +40,6 @@ MODEL_WHY = (
 )
 # A model claim has no effect and target for checker.claims.modality to govern: its modality is the
 # sentence's strongest qualifier, in the claims layer's order (hypothetical > hedged > reported).
-_QUALIFIER_MODALITY = (("HYPOTHETICAL", "hypothetical"), ("HEDGE", "hedged"), ("REPORTED", "reported"), ("TESTIMONIAL", "reported"))
-
-
 @dataclass(frozen=True)
 class Judgement:
     p_claim: list[float]
@@ -157,16 +154,7 @@ def model_claim(page: Page, view: SentenceView, lexicon: Lexicon, main: str | No
     conditions = [m for m in view.of("CONDITION") if not m.negated]
     bodies = [m for m in view.of("BODY_PART") if not m.negated]
     effects = view.of("EFFECT")
-    modality = "asserted"
-    triggers: tuple[str, ...] = ()
-    for category, mod in _QUALIFIER_MODALITY:
-        hits = tuple(q.trigger for q in view.qualifiers if q.category == category)
-        if hits:
-            modality, triggers = mod, hits
-            break
-    cautions = [m.text for m in view.of("CAUTION") if not m.negated and m.key in HEDGING_CAUTIONS]
-    if modality == "asserted" and cautions:  # as the lexicon's claims: a caution sentence is not an assertion
-        modality, triggers = "hedged", tuple(cautions)
+    modality, triggers = sentence_modality(view)
     condition = conditions[0] if conditions else None
     attrs = lexicon.attrs("CONDITION", condition.key) if condition else {}
     if condition is None and bodies:
