@@ -34,7 +34,7 @@ class Analyzer:
     max_bytes: int = DEFAULT_MAX_BYTES
     allow_private: bool = False  # URLs: fetch from loopback, private and link-local addresses too
     fetch_deadline: float = DEADLINE_SECONDS  # URLs: seconds for the whole fetch, redirects included
-    use_models: bool = True  # the shipped learned models (checker/models/); False: rules alone
+    use_models: bool = True  # the shipped learned models (checker/weights/); False: rules alone
     models: Models | None = None  # explicit models (e.g. just trained); None: as use_models says
     use_syntax: bool = True  # read claims from the shipped parser; False: effect and target co-occur
     use_verifier: bool = True  # with the parser, drop the candidates the shipped claim verifier rejects

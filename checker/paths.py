@@ -24,5 +24,7 @@ def lexicons_dir() -> Path:
     return rules_dir() / "lexicons"
 
 
-def models_dir() -> Path:
-    return _PACKAGE / "models"
+def weights_dir() -> Path:
+    """The learned parts' weights (JSON): the claim verifier, and the sentence and document
+    models when they ship. Data, named apart from `checker/model/`, the code that applies them."""
+    return _PACKAGE / "weights"

@@ -2,7 +2,7 @@
 
 The weights live in rules/scoring.yml (data, not code). Under 50 means a reader should not
 trust the page's claims. This is the fallback: when a fitted document model ships in
-checker/models/ (see checker.model), it produces the score instead."""
+checker/weights/ (see checker.model), it produces the score instead."""
 
 from __future__ import annotations
 

@@ -27,10 +27,10 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from checker.paths import models_dir
+from checker.paths import weights_dir
 from checker.structure import Reading, head_of, token_span
 
-DEFAULT_PATH = models_dir() / "claim_verifier.json"
+DEFAULT_PATH = weights_dir() / "claim_verifier.json"
 SCHEMA = "checker.claim-verifier/1"
 
 # A treatment (or the clinic, or a word standing for it) as the subject of an effect verb, or of a

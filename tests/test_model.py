@@ -16,7 +16,7 @@ import pytest
 from checker.errors import ModelError
 from checker.model.linear import LinearModel
 from checker.model.store import DOCUMENT_FILE, SENTENCE_FILE, load_models, shipped_models
-from checker.paths import models_dir
+from checker.paths import weights_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "corpora" / "clinic-claims"
@@ -134,7 +134,7 @@ def test_thresholds_are_tuned_as_the_model_is_applied(tmp_path):
 
 def test_shipped_models_are_plain_json_with_metadata():
     for name in (SENTENCE_FILE, DOCUMENT_FILE):
-        path = models_dir() / name
+        path = weights_dir() / name
         if not path.exists():
             pytest.skip(f"{name} is not shipped")
         raw = path.read_bytes()
@@ -143,7 +143,7 @@ def test_shipped_models_are_plain_json_with_metadata():
         for key in ("sklearn_version", "training_data_sha256", "rules_sha256", "config", "dev", "cv", "thresholds", "ships"):
             assert key in meta, key
         assert meta["config"]["seed"] == 0
-    assert not list(models_dir().glob("*.pkl")) and not list(models_dir().glob("*.pickle"))
+    assert not list(weights_dir().glob("*.pkl")) and not list(weights_dir().glob("*.pickle"))
 
 
 def test_scoring_a_page_does_not_import_sklearn():

@@ -1,6 +1,6 @@
 """Fit the claim verifier (checker/verifier.py) on the real corpus and write its weights.
 
-    python training/claim_verifier.py [--out checker/models/claim_verifier.json] [--c 0.5] [--synthetic 0.3]
+    python training/claim_verifier.py [--out checker/weights/claim_verifier.json] [--c 0.5] [--synthetic 0.3]
 
 A logistic regression over each stated candidate claim's structural features, learned on the
 train split; a candidate is labelled a claim when it falls in a sentence labellers marked as
@@ -90,7 +90,7 @@ def main() -> None:
     from checker.verifier import ClaimVerifier
 
     ap = argparse.ArgumentParser()
-    ap.add_argument("--out", type=Path, default=ROOT / "checker" / "models" / "claim_verifier.json")
+    ap.add_argument("--out", type=Path, default=ROOT / "checker" / "weights" / "claim_verifier.json")
     ap.add_argument("--c", type=float, default=0.5, help="inverse L2 strength")
     ap.add_argument("--synthetic", type=float, default=0.3, help="weight of the synthetic corpus's train split (0: left out)")
     args = ap.parse_args()

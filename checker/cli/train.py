@@ -16,7 +16,7 @@ from checker.errors import CheckerError
 @app.command()
 def train(
     corpus: Annotated[Path, typer.Argument(help="The labelled corpus folder (corpus.jsonl + texts/).")] = Path("corpora/clinic-claims"),
-    out: Annotated[Path | None, typer.Option("--out", help="Where to write the models (default: the package's checker/models/).")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="Where to write the models (default: the package's checker/weights/).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed for the folds and solvers.")] = 0,
     force: Annotated[bool, typer.Option("--force", help="Write every part even if it does not beat the rules.")] = False,
     format: Annotated[str, typer.Option("--format", "-f", help="text or json (the cross-validated and dev comparisons).")] = "text",
@@ -27,11 +27,11 @@ def train(
     from checker.errors import require_extra
 
     require_extra("train", command="train")
-    from checker.paths import models_dir
+    from checker.paths import weights_dir
     from checker.train.config import TrainConfig
     from checker.train.run import train_models
 
-    target = out or models_dir()
+    target = out or weights_dir()
     try:
         result = train_models(corpus, out_dir=target, config=TrainConfig(seed=seed), force=force,
                               progress=lambda msg: typer.echo(msg, err=True))

@@ -31,7 +31,7 @@ FORMAT = "checker.sentence-model/1"
 MODEL_RULE = "MDL001"
 MODEL_RULE_NAME = "learned-problematic-sentence"
 _PROMOTIONAL = {"CTA", "PRICE", "URL"}
-MODEL_SOURCE = "checker/models/sentence.json"
+MODEL_SOURCE = "checker/weights/sentence.json"
 MODEL_WHY = (
     "A logistic-regression sentence model trained on the project's labelled corpus flags sentences "
     "its labellers marked problematic that no rule caught: unproven benefits in lists and testimonials, "

@@ -1,4 +1,4 @@
-"""The shipped models: checker/models/sentence.json and document.json (plain JSON, never
+"""The shipped models: checker/weights/sentence.json and document.json (plain JSON, never
 pickle). A missing file means that part is not shipped and the rules alone do its job; the
 environment variable CHECKER_MODELS=off turns the shipped models off."""
 
@@ -16,7 +16,7 @@ from checker.model.document import DocumentModel
 from checker.model.document import from_json as document_from_json
 from checker.model.sentence import SentenceModel
 from checker.model.sentence import from_json as sentence_from_json
-from checker.paths import models_dir
+from checker.paths import weights_dir
 
 SENTENCE_FILE = "sentence.json"
 DOCUMENT_FILE = "document.json"
@@ -68,7 +68,7 @@ def shipped_models() -> Models:
 
 @cache
 def _load_shipped() -> Models:
-    return load_models(models_dir())
+    return load_models(weights_dir())
 
 
 def rules_fingerprint() -> str:
