@@ -131,7 +131,51 @@ def extract_claims(
         kept, p = verifier.keeps(features)
         if kept:
             claims.append(replace(claim, confidence=round(p, 2)))
-    return claims
+    return claims + list_claims(page, ann, lexicon, claims)
+
+
+MAX_LIST_ITEM_WORDS = 8
+MAX_LIST_ITEMS = 40
+
+
+def list_claims(page: Page, ann: Annotations, lexicon: Lexicon, claims: Sequence[Claim]) -> list[Claim]:
+    """A list of conditions under a lead-in that makes a claim ("Stem cells can treat the
+    following conditions:" then "• Osteoarthritis", "• COPD"): each item is that claim for its
+    condition. Only short items with no effect of their own, in list-item blocks that follow the
+    lead-in with nothing but sub-list headings between; the lead-in must end with a colon and
+    hold a stated claim about a named treatment."""
+    views = sentence_views(ann)
+    by_start = {c.start: c for c in claims if c.modality not in NOT_STATED and c.intervention}
+    out: list[Claim] = []
+    lead: Claim | None = None
+    items = 0
+    for view in views:
+        block = page.blocks[view.sentence.block] if view.sentence.block < len(page.blocks) else None
+        text = page.text[view.sentence.start : view.sentence.end]
+        if block is not None and block.kind == "heading" and lead is not None and not view.of("CAUTION"):
+            continue  # a sub-list's heading ("Malignant disorders") under the same lead-in; "Side effects" ends it
+        if block is None or block.kind != "li":
+            lead = by_start.get(view.sentence.start) if text.rstrip().endswith(":") else None
+            items = 0
+            continue
+        items += 1
+        conditions = _specific(view.of("CONDITION"))
+        if (lead is None or items > MAX_LIST_ITEMS or not conditions or view.of("EFFECT")
+                or view.sentence.start in by_start or len(LETTER_WORD.findall(text)) > MAX_LIST_ITEM_WORDS):
+            continue
+        target = conditions[0]
+        # standard care in the lead-in makes every use established (its generic target "approved")
+        established = lead.condition_status == "approved" and (lead.condition_key is None or lead.condition_key in GENERIC_CONDITIONS)
+        status = "approved" if established else str(lexicon.attrs("CONDITION", target.key).get("status", "unknown"))
+        out.append(replace(
+            lead, text=text, start=view.sentence.start, end=view.sentence.end, condition=target.text, condition_key=target.key,
+            condition_status=status, condition_source="list", body_part=None, syntax=(),
+            parts=ClaimParts(
+                intervention=ClaimPart(lead.intervention or "", None, None, "context") if lead.intervention else None,
+                effect=ClaimPart(lead.effect, None, None, "context"),
+                condition=ClaimPart(target.text, target.start, target.end, "explicit")),
+        ))
+    return out
 
 
 def claim_candidates(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse | None = None) -> list[tuple[Claim, dict[str, float]]]:

@@ -189,7 +189,7 @@ class Claim:
     condition: str | None  # as written, e.g. "knee arthritis"
     condition_key: str | None  # knowledge-base id, e.g. "osteoarthritis"
     condition_status: str  # approved | not_approved | unknown | none
-    condition_source: str  # explicit | context | none
+    condition_source: str  # explicit | context | list (an item under a claim's lead-in) | none
     body_part: str | None
     modality: Modality
     qualifiers: tuple[str, ...] = ()  # trigger words that set the modality
