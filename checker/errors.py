@@ -38,6 +38,8 @@ class Errors(metaclass=_WithCodes):
     E118 = "must be a number"
     E119 = "format is {found!r}, expected {expected!r}"
     E120 = "malformed linear model ({kind}: {reason})"
+    E121 = "not a claim verifier (expected schema {expected!r}, found {found!r})"
+    E122 = "malformed claim verifier ({reason})"
     # optional dependency groups
     E201 = "`checker {command}` needs {modules}: pip install 'checker[{extra}]'"
     E202 = "--engine dask needs dask.distributed: pip install 'dask[distributed]'"

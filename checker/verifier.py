@@ -18,7 +18,6 @@ verifier's probability.
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Mapping
@@ -27,7 +26,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from checker.paths import weights_dir
+from checker.errors import Errors, ModelError
+from checker.paths import read_weights, weights_dir
 from checker.structure import Reading, head_of, token_span
 
 DEFAULT_PATH = weights_dir() / "claim_verifier.json"
@@ -133,15 +133,19 @@ class ClaimVerifier:
                 "weights": dict(sorted(self.weights.items()))}
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> ClaimVerifier:
-        if data.get("schema") != SCHEMA:
-            raise ValueError(f"not a claim verifier ({SCHEMA}): schema {data.get('schema')!r}")
-        return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]), float(data["threshold"]),
-                   dict(data.get("meta", {})))
+    def from_json(cls, data: Any, *, path: str = "") -> ClaimVerifier:
+        if not isinstance(data, dict) or data.get("schema") != SCHEMA:
+            found = data.get("schema") if isinstance(data, dict) else type(data).__name__
+            raise ModelError(Errors.E121.format(expected=SCHEMA, found=found), path=path)
+        try:
+            return cls({str(k): float(v) for k, v in data["weights"].items()}, float(data["bias"]), float(data["threshold"]),
+                       dict(data.get("meta", {})))
+        except (KeyError, TypeError, ValueError, AttributeError) as exc:
+            raise ModelError(Errors.E122.format(reason=f"{type(exc).__name__}: {exc}"), path=path) from None
 
 
 def load_verifier(path: Path) -> ClaimVerifier:
-    return ClaimVerifier.from_json(json.loads(path.read_text(encoding="utf-8")))
+    return ClaimVerifier.from_json(read_weights(path), path=str(path))
 
 
 @cache

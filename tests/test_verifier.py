@@ -8,6 +8,7 @@ import math
 import pytest
 
 from checker.claims import extract_claims, unproven_claims
+from checker.errors import ModelError
 from checker.ingest import page_from_text
 from checker.nlp.pipeline import annotate
 from checker.nlp.syntax import parse
@@ -33,8 +34,14 @@ def test_probability_is_the_logistic_of_the_weighted_features():
 def test_round_trip_and_schema_check(tmp_path):
     v = ClaimVerifier({"x": 0.5}, bias=-0.1, threshold=0.4, meta={"trained_on": ["train"]})
     assert ClaimVerifier.from_json(v.to_json()) == v
-    with pytest.raises(ValueError, match="not a claim verifier"):
+    with pytest.raises(ModelError, match=r"\[E121\] .*not a claim verifier"):
         ClaimVerifier.from_json({**v.to_json(), "schema": "something/1"})
+    with pytest.raises(ModelError, match=r"\[E122\]"):
+        ClaimVerifier.from_json({**v.to_json(), "weights": {"x": "heavy"}})
+    broken = tmp_path / "v.json"
+    broken.write_text("{not json", encoding="utf-8")
+    with pytest.raises(ModelError, match=r"\[E110\].*v\.json|v\.json.*\[E110\]"):
+        load_verifier(broken)
 
 
 def test_the_shipped_verifier_loads_and_was_never_fitted_on_test():

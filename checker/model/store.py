@@ -5,18 +5,16 @@ environment variable CHECKER_MODELS=off turns the shipped models off."""
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from checker.errors import Errors, ModelError
 from checker.model.document import DocumentModel
 from checker.model.document import from_json as document_from_json
 from checker.model.sentence import SentenceModel
 from checker.model.sentence import from_json as sentence_from_json
-from checker.paths import weights_dir
+from checker.paths import read_weights, weights_dir
 
 SENTENCE_FILE = "sentence.json"
 DOCUMENT_FILE = "document.json"
@@ -35,22 +33,13 @@ class Models:
 NO_MODELS = Models()
 
 
-def _read(path: Path) -> object:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as exc:
-        raise ModelError(Errors.E110.format(line=exc.lineno, reason=exc.msg), path=str(path)) from None
-    except OSError as exc:
-        raise ModelError(Errors.E111.format(reason=exc.strerror or exc), path=str(path)) from None
-
-
 def load_models(directory: str | Path) -> Models:
     directory = Path(directory)
     sentence = directory / SENTENCE_FILE
     document = directory / DOCUMENT_FILE
     return Models(
-        sentence=sentence_from_json(_read(sentence), path=str(sentence)) if sentence.is_file() else None,
-        document=document_from_json(_read(document), path=str(document)) if document.is_file() else None,
+        sentence=sentence_from_json(read_weights(sentence), path=str(sentence)) if sentence.is_file() else None,
+        document=document_from_json(read_weights(document), path=str(document)) if document.is_file() else None,
     )
 
 
