@@ -123,28 +123,28 @@ def extract_claims(
     without it, an effect and a target in one sentence make a claim. With `verifier`
     (checker.verifier), a stated candidate it scores below its threshold is dropped and each
     kept one's confidence is its probability."""
+    views = sentence_views(ann)
     claims = []
-    for claim, features in claim_candidates(page, ann, lexicon, parse):
+    for claim, features in claim_candidates(page, ann, lexicon, parse, views):
         if verifier is None or claim.modality in NOT_STATED:  # a denial, question or offer is not put to it
             claims.append(claim)
             continue
         kept, p = verifier.keeps(features)
         if kept:
             claims.append(replace(claim, confidence=round(p, 2)))
-    return claims + list_claims(page, ann, lexicon, claims)
+    return claims + list_claims(page, views, lexicon, claims)
 
 
 MAX_LIST_ITEM_WORDS = 8
 MAX_LIST_ITEMS = 40
 
 
-def list_claims(page: Page, ann: Annotations, lexicon: Lexicon, claims: Sequence[Claim]) -> list[Claim]:
+def list_claims(page: Page, views: Sequence[SentenceView], lexicon: Lexicon, claims: Sequence[Claim]) -> list[Claim]:
     """A list of conditions under a lead-in that makes a claim ("Stem cells can treat the
     following conditions:" then "• Osteoarthritis", "• COPD"): each item is that claim for its
     condition. Only short items with no effect of their own, in list-item blocks that follow the
     lead-in with nothing but sub-list headings between; the lead-in must end with a colon and
     hold a stated claim about a named treatment."""
-    views = sentence_views(ann)
     by_start = {c.start: c for c in claims if c.modality not in NOT_STATED and c.intervention}
     out: list[Claim] = []
     lead: Claim | None = None
@@ -178,10 +178,12 @@ def list_claims(page: Page, ann: Annotations, lexicon: Lexicon, claims: Sequence
     return out
 
 
-def claim_candidates(page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse | None = None) -> list[tuple[Claim, dict[str, float]]]:
+def claim_candidates(
+    page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse | None = None, views: list[SentenceView] | None = None
+) -> list[tuple[Claim, dict[str, float]]]:
     """Every claim the mentions and the parse propose, with its structural features (what the
     verifier scores, and what training/claim_verifier.py learns from)."""
-    views = sentence_views(ann)
+    views = sentence_views(ann) if views is None else views
     main = main_intervention(ann)
     section_of = sections(page)
     candidates: list[tuple[int, SentenceView, list[Mention], list[Mention], str]] = []
@@ -337,13 +339,22 @@ def _sentence_text(text: str, sentence: Sentence) -> str:
     return text[sentence.start : sentence.end].replace("\r", " ").replace("\n", " ")
 
 
+def _relative_spans(view: SentenceView) -> tuple[Callable[[Mention], tuple[int, int]], list[tuple[int, int]], list[tuple[int, int]],
+                                                  list[tuple[int, int]]]:
+    """The sentence's mentions as offsets into the parsed sentence: a converter, and the spans of
+    its treatments, of the words standing for them, and of its conditions and body parts."""
+    base = view.sentence.start
+
+    def rel(m: Mention) -> tuple[int, int]:
+        return m.start - base, m.end - base
+
+    return (rel, [rel(m) for m in view.of("INTERVENTION")], [rel(m) for m in view.of("ANAPHOR")],
+            [rel(m) for m in view.mentions if m.label in {"BODY_PART", "CONDITION"}])
+
+
 def _read_pair(doc: Any, view: SentenceView, effects: list[Mention], target: Mention, lexicon: Lexicon) -> tuple[Mention, Reading] | None:
     """The strongest effect the parse links to the target (nearest between equals), with its reading."""
-    base = view.sentence.start
-    rel = lambda m: (m.start - base, m.end - base)  # noqa: E731
-    interventions = [rel(m) for m in view.of("INTERVENTION")]
-    anaphors = [rel(m) for m in view.of("ANAPHOR")]
-    natural = [rel(m) for m in view.mentions if m.label in {"BODY_PART", "CONDITION"}]
+    rel, interventions, anaphors, natural = _relative_spans(view)
     best: tuple[tuple[int, int], Mention, Reading] | None = None
     for effect in effects:
         reading = read(doc, rel(effect), rel(target), interventions=interventions, anaphors=anaphors, natural_terms=natural,
@@ -394,11 +405,7 @@ def _read_agentive(doc: Any, view: SentenceView, effects: list[Mention], lexicon
     """A treatment's effect with no condition or body part named ("PRP stimulates the body's
     healing", "it soothes and calms"): the strongest effect whose subject is the treatment or a
     word standing for it, asserted as a predicate, not the body doing it by itself."""
-    base = view.sentence.start
-    rel = lambda m: (m.start - base, m.end - base)  # noqa: E731
-    interventions = [rel(m) for m in view.of("INTERVENTION")]
-    anaphors = [rel(m) for m in view.of("ANAPHOR")]
-    natural = [rel(m) for m in view.mentions if m.label in {"BODY_PART", "CONDITION"}]
+    rel, interventions, anaphors, natural = _relative_spans(view)
     best: tuple[int, Mention, Reading] | None = None
     for effect in effects:
         reading = read(doc, rel(effect), rel(effect), interventions=interventions, anaphors=anaphors, natural_terms=natural,
