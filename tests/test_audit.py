@@ -519,3 +519,19 @@ def test_ci_and_audit_read_include_and_exclude_alike(tmp_path):
     checked = {t.path.relative_to(tmp_path).as_posix() for t in gated}
     assert audited == {"a.html", "B.HTM", "sub/deep/e.txt"}
     assert checked == audited
+
+
+def test_a_rule_met_only_in_findings_keeps_its_text_once():
+    """A model's findings (no rule in the journal header): the rules table takes the first one's
+    text and no later finding repeats it; a finding whose text differs keeps its own."""
+    from checker.audit.tables import finding_rows
+
+    def finding(why: str) -> dict:
+        return {"rule": "MDL001", "name": "learned", "pack": "unproven", "why": why, "source": "model", "modifiers": []}
+
+    rules: dict[str, dict[str, str]] = {}
+    rows = finding_rows({"path": "a.html", "findings": [finding("the model"), finding("the model")]}, rules)
+    rows += finding_rows({"path": "b.html", "findings": [finding("the model"), finding("an internal error")]}, rules)
+    assert rules["MDL001"]["why"] == "the model" and rules["MDL001"]["source"] == "model"
+    assert [r["why"] for r in rows] == ["", "", "", "an internal error"]
+    assert all(r["source"] == "" for r in rows)

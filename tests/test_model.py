@@ -207,13 +207,27 @@ def test_careful_page_scores_credible(model_analyzer):
 def test_sentence_model_adds_claims_and_never_drops_negations(model_analyzer):
     if model_analyzer.models.sentence is None:
         pytest.skip("the sentence model does not ship")
+    from checker.analyze import Analyzer
+    from checker.model.store import Models
+    from checker.train.config import Thresholds
+    from checker.train.sentence import with_thresholds
+
     text = ("Why patients choose us\n\n- Less fatigue and brain fog\n- Steadier balance and walking\n- Fewer relapses\n\n"
             "Stem cell therapy does not cure multiple sclerosis.")
-    report = model_analyzer.check_text(text, format="markdown")
-    added = [c for c in report.claims if c.effect_class == "model"]
-    assert added, "the benefit list should be read as claims"
-    assert all(c.intervention_source in {"explicit", "page", "none"} for c in added)
-    assert any(c.modality == "negated" for c in report.claims)
+    shipped = model_analyzer.models.sentence
+    # the shipped claim threshold may be above 1 (the claim head adds nothing at the rules'
+    # precision); with the head on at any probability it reads the benefit list as claims
+    claims_on = Analyzer(models=Models(sentence=with_thresholds(
+        shipped, Thresholds(0.0, shipped.problematic.threshold, shipped.downgrade_below))))
+    for analyzer in (model_analyzer, claims_on):
+        report = analyzer.check_text(text, format="markdown")
+        added = [c for c in report.claims if c.effect_class == "model"]
+        if analyzer is claims_on:
+            assert added, "the benefit list should be read as claims"
+        elif shipped.claim.threshold > 1:
+            assert not added
+        assert all(c.intervention_source in {"explicit", "page", "none"} for c in added)
+        assert any(c.modality == "negated" for c in report.claims)
 
 
 def test_learned_findings_are_explained_and_in_a_known_pack(model_analyzer):
@@ -530,3 +544,21 @@ def test_train_command_prints_the_cross_validated_and_dev_figures(tmp_path, monk
     as_text = CliRunner().invoke(app, ["train", str(CORPUS), "--out", str(tmp_path / "t")])
     assert as_text.exit_code == 0, as_text.output
     assert "5-fold cross-validation, train + dev" in as_text.stdout and "dev split (out of fold)" in as_text.stdout
+
+
+def _figures(claim_p: float, claim_f1: float, prob_p: float, prob_f1: float, ffr: float) -> dict:
+    return {"claims": {"precision": claim_p, "f1": claim_f1}, "problematic": {"precision": prob_p, "f1": prob_f1},
+            "document": {"false_flag_rate": ffr, "auc": 0.8, "confusion": {}}}
+
+
+def test_the_sentence_model_ships_only_without_trading_claims_or_credible_pages_away():
+    from checker.train.run import _beats_sentence
+
+    rules = _figures(0.63, 0.61, 0.38, 0.37, 0.045)
+    assert _beats_sentence(_figures(0.63, 0.61, 0.39, 0.44, 0.045), rules)  # flags better, claims the same
+    assert _beats_sentence(_figures(0.64, 0.62, 0.38, 0.37, 0.030), rules)  # claims better, flags the same
+    assert not _beats_sentence(_figures(0.63, 0.61, 0.38, 0.37, 0.045), rules)  # nothing better
+    assert not _beats_sentence(_figures(0.62, 0.65, 0.40, 0.45, 0.045), rules)  # claim precision traded away
+    assert not _beats_sentence(_figures(0.63, 0.61, 0.37, 0.50, 0.045), rules)  # flag precision traded away
+    assert not _beats_sentence(_figures(0.63, 0.61, 0.39, 0.44, 0.076), rules)  # more credible pages under 50
+    assert _beats_sentence(_figures(0.63, 0.61, 0.40, 0.45, 0.12), _figures(0.63, 0.61, 0.38, 0.37, 0.15))

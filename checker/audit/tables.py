@@ -61,9 +61,8 @@ def finding_rows(record: dict[str, Any], rules: dict[str, dict[str, str]]) -> li
     for f in record.get("findings", ()):
         if f["rule"] not in rules:
             rules[f["rule"]] = {"name": f["name"], "pack": f["pack"], "why": f.get("why", ""), "source": f.get("source", "")}
-            own = {"why": "", "source": ""}
-        else:
-            own = {"why": f.get("why", ""), "source": f.get("source", "")}
+        shared = rules[f["rule"]]
+        own = {k: f[k] if k in f and f[k] != shared.get(k, "") else "" for k in ("why", "source")}
         rows.append({"path": record["path"], **f, "modifiers": " | ".join(f["modifiers"]), **own})
     return rows
 

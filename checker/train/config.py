@@ -22,7 +22,9 @@ class TrainConfig:
     document_c: float = 2.0
     min_df: int = 2
     thresholds: tuple[float, ...] = tuple(round(0.2 + 0.025 * i, 3) for i in range(25))  # 0.2 … 0.8
-    downgrade: tuple[float, ...] = (0.0, 0.05, 0.1, 0.15, 0.2, 0.25)
+    # the model may add flags but never lowers a rule's finding: a word model that silences "FDA
+    # registered lab" on a one-line page cannot say why (0.0: off; tuning may try e.g. 0.05-0.25)
+    downgrade: tuple[float, ...] = (0.0,)
     precision_floor: bool = True  # thresholds may not take precision under the rules' own (+ PRECISION_MARGIN)
 
     def as_dict(self) -> dict[str, Any]:

@@ -178,20 +178,30 @@ def dumps(data: Any) -> str:
 
 
 def _beats_sentence(models: dict[str, Any], rules: dict[str, Any]) -> bool:
-    """Better claim F1 and problematic-sentence F1, with precision no worse than the rules' on both."""
-    return all(models[k]["f1"] > rules[k]["f1"] and models[k]["precision"] >= rules[k]["precision"]
-               for k in ("claims", "problematic"))
+    """Claim and problematic-sentence F1 and precision all no worse than the rules', at least one F1
+    better, and no more false flags: a model that only flags problematic sentences (its claim head
+    adds nothing above the threshold) ships when it flags them better, never by trading claim
+    precision or credible pages away."""
+    keys = ("claims", "problematic")
+    no_worse = all(models[k]["f1"] >= rules[k]["f1"] and models[k]["precision"] >= rules[k]["precision"] for k in keys)
+    return no_worse and any(models[k]["f1"] > rules[k]["f1"] for k in keys) and _false_flags_within(models, rules)
+
+
+def _false_flags_within(models: dict[str, Any], rules: dict[str, Any]) -> bool:
+    """No more credible pages scored under 50 than with the rules alone: crying wolf is what a
+    learned part must never add (the 10% target is a ceiling, not a budget to spend)."""
+    ffr_m, ffr_r = models["document"]["false_flag_rate"] or 0.0, rules["document"]["false_flag_rate"] or 0.0
+    return ffr_m <= ffr_r
 
 
 def _beats_document(models: dict[str, Any], rules: dict[str, Any]) -> bool:
     """Higher AUC, and flags at least as precise as the rules' (a share of flagged pages that are
-    problematic no lower), with a false-flag rate within the 10% target or no worse than the rules'."""
+    problematic no lower), with a false-flag rate no worse than the rules'."""
     auc_m, auc_r = models["document"]["auc"] or 0.0, rules["document"]["auc"] or 0.0
-    ffr_m, ffr_r = models["document"]["false_flag_rate"] or 0.0, rules["document"]["false_flag_rate"] or 0.0
 
     def flag_precision(m: dict[str, Any]) -> float:
         c = m["document"]["confusion"]
         flagged = c["problematic_flagged"] + c["credible_flagged"]
         return c["problematic_flagged"] / flagged if flagged else 0.0
 
-    return auc_m > auc_r and flag_precision(models) >= flag_precision(rules) and ffr_m <= max(ffr_r, 0.10)
+    return auc_m > auc_r and flag_precision(models) >= flag_precision(rules) and _false_flags_within(models, rules)
