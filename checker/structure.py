@@ -193,18 +193,18 @@ def mistagged_verb(token: Token, effect_verbs: frozenset[str]) -> bool:
     web text errs most; the word form and its place decide."""
     if token.i == 0 or not (token.pos_ in {"NOUN", "PROPN"} or (token.pos_ == "VERB" and token.dep_ == "amod")):
         return False
-    from lemminflect import getLemma
+    from checker.nlp.syntax import verb_lemma
 
     lower = token.lower_
-    lemmas = getLemma(lower, upos="VERB")
-    if not lemmas or lemmas[0] not in effect_verbs:
+    lemma = verb_lemma(lower)
+    if lemma not in effect_verbs:
         return False
     before = token.doc[token.i - 1]
-    if before.lower_ == "to" and lower == lemmas[0]:
+    if before.lower_ == "to" and lower == lemma:
         return True  # an infinitive: "shown to repair/NN nerve damage"
     if before.pos_ not in {"NOUN", "PROPN"}:
         return False
-    inflected = lower != lemmas[0] and lower.endswith(("s", "ed"))
+    inflected = lower != lemma and lower.endswith(("s", "ed"))
     return inflected or before.tag_ in {"NNS", "NNPS"}
 
 

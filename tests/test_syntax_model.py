@@ -21,6 +21,15 @@ def test_the_parser_ships_inside_the_package_with_its_licence_and_loads_without_
     assert "CC BY-SA 4.0" in (Path(__file__).resolve().parent.parent / "NOTICE").read_text()
 
 
+def test_the_parser_is_loaded_with_the_tokenizer_it_was_saved_with():
+    """load_parser skips reading the saved tokenizer (English's default, rebuilt with the
+    pipeline); the one it keeps must be byte for byte the one saved with the weights."""
+    import spacy
+
+    saved = spacy.load(SYNTAX_DIR)
+    assert load_parser().tokenizer.to_bytes() == saved.tokenizer.to_bytes()
+
+
 def test_a_missing_parser_is_a_clear_error(tmp_path):
     from checker.errors import ModelError
 
