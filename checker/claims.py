@@ -22,7 +22,7 @@ from typing import Any
 from checker.lexicon import Lexicon
 from checker.nlp.pipeline import Annotations
 from checker.nlp.syntax import verb_lemma
-from checker.structure import Reading, read
+from checker.structure import Reading, has_predicate, read
 from checker.types import LETTER_WORD, NOT_MADE, NOT_STATED, Caution, Claim, ClaimPart, ClaimParts, Mention, Modality, Page, Qualifier, Sentence
 from checker.verifier import ClaimVerifier, claim_features
 
@@ -188,7 +188,7 @@ def claim_candidates(
     section_of = sections(page)
     candidates: list[tuple[int, SentenceView, list[Mention], list[Mention], str]] = []
     for i, view in enumerate(views):
-        effects = view.of("EFFECT")
+        effects = view.of("EFFECT") or (_offer_link(page.text, view) if parse is not None else [])
         # with a parser, a sentence naming a treatment and a target is read too: its effect may
         # be an inflection no term lists ("fought", "rebuilt"), found by lemma below
         if not effects and (parse is None or not (view.of("INTERVENTION") or view.of("ANAPHOR"))
@@ -226,6 +226,10 @@ def claim_candidates(
                 if agentive is None:
                     continue
                 effect, reading = agentive
+            elif effects[0].key == OFFER_LINK:
+                if doc is None or has_predicate(doc) or target is not targets[0]:
+                    continue  # a sentence with a verb says more than a menu item; that is read by its verb
+                effect, reading = effects[0], None
             elif doc is not None:
                 found = None
                 in_sentence = view.sentence.start <= target.start < view.sentence.end
@@ -256,6 +260,8 @@ def claim_candidates(
             else:
                 effect = _nearest(effects, target, lexicon, page.text)
             mod, triggers = modality(effect, target, view.qualifiers)
+            if effect.key == OFFER_LINK and mod not in {"negated", "hypothetical", "question"}:
+                mod, triggers = "offer", ()
             if reading is not None and reading.modality and mod not in {"negated", "hypothetical"}:
                 mod, triggers = reading.modality, ((reading.trigger,) if reading.trigger else ())  # type: ignore[assignment]
             if mod in {"asserted", "hedged", "reported"} and doc is not None and inside_quotes(page.text, view.sentence.start, effect.start):
@@ -263,7 +269,7 @@ def claim_candidates(
             if mod == "asserted" and uncertain:
                 mod, triggers = "hedged", tuple(m.text for m in uncertain)
             attrs = lexicon.attrs(target.label, target.key) if target is not None else {}
-            effect_class = lexicon.attrs("EFFECT", effect.key).get("class", effect.key)
+            effect_class = "treat" if effect.key == OFFER_LINK else lexicon.attrs("EFFECT", effect.key).get("class", effect.key)
             is_condition = target is not None and target.label == "CONDITION"
             status = "approved" if established else str(attrs.get("status", "unknown")) if is_condition else "none"
             features = claim_features(
@@ -316,6 +322,26 @@ def inside_quotes(text: str, sentence_start: int, offset: int) -> bool:
     return depth > 0
 
 
+
+
+OFFER_LINK = "offer_for"  # the effect key of a menu item's "for": read as the lexicon's "treat" class
+MAX_OFFER_WORDS = 10
+_FOR_ONLY = re.compile(r"\s+(for)\s+(?:the\s+)?", re.I)
+
+
+def _offer_link(text: str, view: SentenceView) -> list[Mention]:
+    """"PRP Injections for Knee Pain", "Turmeric for Cancer": a short line naming a treatment, then
+    "for", then the condition, is a clinic's menu item or heading offering that treatment for it,
+    whether or not a lexicon effect is named ("therapy for" is one). Its "for" stands as the effect;
+    the claim is an offer only if the parse finds no predicate in the line."""
+    if len(LETTER_WORD.findall(text, view.sentence.start, view.sentence.end)) > MAX_OFFER_WORDS:
+        return []
+    for treatment in view.of("INTERVENTION"):
+        for condition in view.of("CONDITION"):
+            link = _FOR_ONLY.fullmatch(text, treatment.end, condition.start) if condition.start > treatment.end else None
+            if link is not None:
+                return [Mention("EFFECT", OFFER_LINK, link.start(1), link.end(1), link.group(1))]
+    return []
 
 
 def _may_hold_effect_verb(text: str, sentence: Sentence, lexicon: Lexicon) -> bool:

@@ -71,6 +71,19 @@ def test_a_claim_attributed_to_other_clinics_is_attributed(rules_analyzer):
     assert claim.modality == "attributed"
 
 
+def test_a_menu_item_naming_a_treatment_for_a_condition_is_an_offer(rules_analyzer):
+    report = rules_analyzer.check_text("PRP Injections For Chronic Pain\n\nBook a visit today.", format="markdown")
+    [claim] = report.claims
+    assert (claim.modality, claim.effect_class, claim.condition_status) == ("offer", "treat", "not_approved")
+    assert "UNP002" in {f.rule for f in report.findings}
+    # an approved use offered is no problem; a sentence with a verb is read by its verb, not as a menu item
+    [approved] = claims_of(rules_analyzer, "Cord blood transplant for leukemia")
+    assert approved.modality == "offer" and approved.condition_status == "approved"
+    assert claims_of(rules_analyzer, "We use PRP for knee pain.") == ()
+    long_line = "PRP for knee pain and the many other things our friendly team would like to tell you about"
+    assert all(c.modality != "offer" for c in claims_of(rules_analyzer, long_line))
+
+
 def test_background_biology_is_not_a_treatment_claim(rules_analyzer):
     assert claims_of(rules_analyzer, "The liver can regenerate itself.") == ()
 
