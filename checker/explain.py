@@ -42,7 +42,7 @@ def explain_text(text: str, *, format: str = "text", analyzer: Analyzer | None =
                 for c in claims if c.start == s.start
             ],
             "cautions": [c.category for c in cautions if s.start <= c.start < s.end],
-            **({"tokens": [{"text": t.text, "tag": t.tag_, "pos": t.pos_, "lemma": t.lemma_, "dep": t.dep_, "head": t.head.i}
+            **({"tokens": [{"text": t.text, "morph": str(t.morph), "pos": t.pos_, "lemma": t.lemma_, "dep": t.dep_, "head": t.head.i}
                            for t in parsed[(s.start, s.end)]]} if (s.start, s.end) in parsed else {}),
         })
     return {"tokens": ann.tokens, "sentences": sentences}

@@ -205,7 +205,7 @@ def mistagged_verb(token: Token, effect_verbs: frozenset[str]) -> bool:
     if before.pos_ not in {"NOUN", "PROPN"}:
         return False
     inflected = lower != lemma and lower.endswith(("s", "ed"))
-    return inflected or before.tag_ in {"NNS", "NNPS"}
+    return inflected or "Plur" in before.morph.get("Number", [])
 
 
 def read(
@@ -309,6 +309,11 @@ def read(
                    verbal=e.pos_ in {"VERB", "AUX"}, agent_span=agent_span)
 
 
+def is_possessive(token: Token) -> bool:
+    """The possessive marker ("the clinic's therapy"), from the UPOS the morphologizer gives."""
+    return token.pos_ == "PART" and token.lower_ in {"'s", "'", "’s", "’"}
+
+
 def _phrase(head: Token) -> Span:
     """The characters of a noun phrase: its head with the compounds and modifiers before it
     ("warm lemon water", not the relative clause after it)."""
@@ -325,7 +330,7 @@ def _agent_before(effect: Token, interventions: Sequence[Span], anaphors: Sequen
     ("Our stem cell therapy repairs…": the therapy), and its words (last first)."""
     words = []
     for token in reversed(effect.doc[: effect.i]):
-        if token.pos_ not in {"NOUN", "PROPN", "ADJ", "DET", "PRON", "NUM"} and token.tag_ != "POS":
+        if token.pos_ not in {"NOUN", "PROPN", "ADJ", "DET", "PRON", "NUM"} and not is_possessive(token):
             break
         words.append(token)
     if any(_overlaps(x, interventions) for x in words):

@@ -280,3 +280,17 @@ def test_the_object_of_help_is_who_heals_so_no_subject_is_offered_as_the_treatme
                   ("ankle", "NOUN", 1, "obj", "ankle"), ("heal", "VERB", 1, "xcomp", "heal"), (".", "PUNCT", 1, "punct", ".")])
     r = read(doc, span(doc, "heal"), span(doc, "ankle"))
     assert r.agent == "other" and r.agent_span is None
+
+
+def test_a_verb_tagged_as_a_noun_after_a_plural_subject_is_read_as_the_verb():
+    """"cord cells heal/NOUN torn cuffs": plural (the morphologizer's Number=Plur) before an
+    uninflected effect verb read as a noun; after a singular noun it stays a noun ("cell heal")."""
+    from checker.structure import mistagged_verb
+
+    def doc(number: str) -> Doc:
+        return Doc(_VOCAB, words=["cord", "cells", "heal", "cuffs"], pos=["NOUN", "NOUN", "NOUN", "NOUN"],
+                   morphs=["Number=Sing", f"Number={number}", "Number=Sing", "Number=Plur"])
+
+    assert mistagged_verb(doc("Plur")[2], frozenset({"heal"}))
+    assert not mistagged_verb(doc("Sing")[2], frozenset({"heal"}))
+    assert not mistagged_verb(doc("Plur")[2], frozenset({"cure"}))
