@@ -56,10 +56,11 @@ class Analyzer:
         if not assessed(language):
             return not_assessed(page, language, word_count=len(_WORD.findall(page.text)))
         ann = annotate(page, self.nlp, [self.matchers], key_terms=self.key_terms)
-        claims = extract_claims(page, ann, self.lexicon, parse if self.use_syntax else None, self.verifier)
-        cautions = extract_cautions(page, ann)
+        views = sentence_views(ann)  # one grouping of mentions by sentence for claims, cautions and rules
+        claims = extract_claims(page, ann, self.lexicon, parse if self.use_syntax else None, self.verifier, views)
+        cautions = extract_cautions(page, ann, views)
         word_count = len(_WORD.findall(page.text))
-        ctx = PageContext(page, ann, sentence_views(ann), claims, cautions, self.lexicon, word_count)
+        ctx = PageContext(page, ann, views, claims, cautions, self.lexicon, word_count)
         findings = evaluate(ctx, self.ruleset)
         assert self.models is not None  # set in __post_init__
         claims, scored = apply_models(self.models, ctx, findings, page_rules=self.page_rules, rule_weights=self.rule_weights,

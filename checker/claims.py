@@ -114,7 +114,8 @@ def modality(effect: Mention, target: Mention | None, quals: Sequence[Qualifier]
 
 
 def extract_claims(
-    page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse | None = None, verifier: ClaimVerifier | None = None
+    page: Page, ann: Annotations, lexicon: Lexicon, parse: Parse | None = None, verifier: ClaimVerifier | None = None,
+    views: list[SentenceView] | None = None,
 ) -> list[Claim]:
     """Claims from the lexicon's mentions. With `parse` (the trained parser, see
     checker.nlp.syntax), only the sentences that hold an effect and a target are parsed, and the
@@ -122,8 +123,9 @@ def extract_claims(
     and the modality it gives (question, attribution, negation, a heading without a verb);
     without it, an effect and a target in one sentence make a claim. With `verifier`
     (checker.verifier), a stated candidate it scores below its threshold is dropped and each
-    kept one's confidence is its probability."""
-    views = sentence_views(ann)
+    kept one's confidence is its probability. `views`: the page's sentence views, when the caller
+    has them."""
+    views = sentence_views(ann) if views is None else views
     claims = []
     for claim, features in claim_candidates(page, ann, lexicon, parse, views):
         if verifier is None or claim.modality in NOT_STATED:  # a denial, question or offer is not put to it
@@ -588,9 +590,9 @@ def is_established(lexicon: Lexicon, intervention_key: str | None) -> bool:
     return intervention_key is not None and lexicon.attrs("INTERVENTION", intervention_key).get("type_status") == "established"
 
 
-def extract_cautions(page: Page, ann: Annotations) -> list[Caution]:
+def extract_cautions(page: Page, ann: Annotations, views: list[SentenceView] | None = None) -> list[Caution]:
     """Cautions that are not negated, one per category and sentence."""
-    views = sentence_views(ann)
+    views = sentence_views(ann) if views is None else views
     out: list[Caution] = []
     for view in views:
         seen: set[str] = set()

@@ -53,3 +53,22 @@ def test_a_side_effects_heading_ends_the_list(analyzer):
     text = "# Treatments\n\n" + LEAD + "- Asthma\n\n## Side effects\n\n- Infection\n"
     listed = [c.condition for c in analyzer.check_text(text, format="markdown").claims if c.condition_source == "list"]
     assert listed == ["Asthma"]
+
+
+def test_a_page_groups_its_mentions_by_sentence_once(monkeypatch):
+    """Claims, cautions and rules share one list of sentence views per page."""
+    import checker.analyze as analyze
+    import checker.claims as claims
+    from checker.analyze import Analyzer
+
+    calls: list[int] = []
+    real = claims.sentence_views
+
+    def counting(ann):
+        calls.append(1)
+        return real(ann)
+
+    monkeypatch.setattr(claims, "sentence_views", counting)
+    monkeypatch.setattr(analyze, "sentence_views", counting)
+    Analyzer(use_models=False).check_text("Stem cells cure arthritis. Risks include infection.")
+    assert len(calls) == 1
