@@ -256,7 +256,7 @@ def claim_candidates(
                 if reading.natural:
                     continue  # the body or an organ doing it by itself: background biology
                 if (source in {"none", "context"} and int(lexicon.attrs("EFFECT", effect.key).get("strength", 1)) >= CURE_STRENGTH
-                        and (named := _subject_treatment(reading, view, page.text)) is not None):
+                        and (named := _subject_treatment(reading, view, page.text, lexicon)) is not None):
                     intervention, source, intervention_key, intervention_part = named
                     established = False
             else:
@@ -395,22 +395,10 @@ def _read_pair(doc: Any, view: SentenceView, effects: list[Mention], target: Men
     return None if best is None else (best[1], best[2])
 
 
-# subjects of an effect verb that are not a treatment: who receives or reports it, or a measure
-NOT_TREATMENTS = frozenset({
-    "patient", "patients", "people", "person", "persons", "child", "children", "kid", "kids", "adult", "adults", "man", "men",
-    "woman", "women", "baby", "babies", "doctor", "doctors", "physician", "physicians", "nurse", "nurses", "surgeon", "surgeons",
-    "researcher", "researchers", "scientist", "scientists", "expert", "experts", "study", "studies", "trial", "trials", "research",
-    "report", "reports", "review", "reviews", "clinic", "clinics", "hospital", "hospitals", "team", "company", "companies", "fda",
-    "agency", "government", "symptom", "symptoms", "level", "levels", "risk", "risks", "rate", "rates", "number", "time", "age",
-    "condition", "conditions", "disease", "diseases", "family", "families", "parent", "parents", "user", "users", "participant",
-    "participants", "case", "cases", "everyone", "someone", "nobody", "nothing", "anything", "something", "one", "many", "most",
-    "some", "all", "others", "evidence", "data", "result", "results", "science", "procedure", "procedures", "process", "provider",
-    "providers", "practitioner", "practitioners", "staff", "specialist", "specialists", "article", "page", "website", "site",
-})
 _LEADING_DETERMINERS = re.compile(r"^(?:(?:the|a|an|this|that|these|those|my|your|his|her|their|its|some|any)\s+)+", re.I)
 
 
-def _subject_treatment(reading: Reading, view: SentenceView, text: str) -> tuple[str, str, None, ClaimPart] | None:
+def _subject_treatment(reading: Reading, view: SentenceView, text: str, lexicon: Lexicon) -> tuple[str, str, None, ClaimPart] | None:
     """The subject of a cure-like effect verb as the treatment when the lexicon names none
     ("Garlic cures colds", "this herb healed my eczema"): the parse says what does it. Not a person, a
     study, a measure, or a condition or body part doing it by itself. Weaker effects keep no
@@ -422,7 +410,7 @@ def _subject_treatment(reading: Reading, view: SentenceView, text: str) -> tuple
         return None
     phrase = text[start:end]
     words = LETTER_WORD.findall(phrase)
-    if not words or words[-1].lower() in NOT_TREATMENTS or len(words) > 6:
+    if not words or words[-1].lower() in lexicon.not_treatments or len(words) > 6:
         return None
     trimmed = _LEADING_DETERMINERS.sub("", phrase)
     start += len(phrase) - len(trimmed)

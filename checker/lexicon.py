@@ -72,6 +72,13 @@ class NegationFileModel(_Strict):
     remove: list[str] = []
 
 
+class SubjectsFileModel(_Strict):
+    """Words that, as the subject of an effect verb, are not a treatment (rules/lexicons/subjects.yml)."""
+
+    description: str = ""
+    not_treatments: list[str]
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     label: str
@@ -89,6 +96,7 @@ class Lexicon:
     negation: dict[str, list[str]]
     files: tuple[str, ...] = ()
     by_key: dict[tuple[str, str], Entry] = field(default_factory=dict)
+    not_treatments: frozenset[str] = frozenset()  # lower-cased head words: who receives or reports an effect, or a measure
 
     def attrs(self, label: str, key: str) -> dict[str, Any]:
         entry = self.by_key.get((label, key))
@@ -233,6 +241,7 @@ def _load_lexicon_cached(directory: str) -> Lexicon:
     entries: list[Entry] = []
     qualifiers: QualifierFileModel | None = None
     negation = NegationFileModel()
+    not_treatments: frozenset[str] = frozenset()
     files = sorted(root.glob("*.yml"))
     for path in files:
         data = load_yaml(path)
@@ -241,6 +250,8 @@ def _load_lexicon_cached(directory: str) -> Lexicon:
                 qualifiers = QualifierFileModel.model_validate(data)
             elif path.stem == "negation":
                 negation = NegationFileModel.model_validate(data)
+            elif path.stem == "subjects":
+                not_treatments = frozenset(w.lower() for w in SubjectsFileModel.model_validate(data).not_treatments)
             else:
                 model = EntityFileModel.model_validate(data)
                 entries.extend(_entries(model, path))
@@ -249,7 +260,8 @@ def _load_lexicon_cached(directory: str) -> Lexicon:
     if qualifiers is None:
         raise RuleFileError(Errors.E535, path=str(root))
     by_key = {(e.label, e.key): e for e in entries}
-    return Lexicon(tuple(entries), qualifiers, _negation_termset(negation), tuple(str(f) for f in files), by_key)
+    return Lexicon(tuple(entries), qualifiers, _negation_termset(negation), tuple(str(f) for f in files), by_key,
+                   not_treatments)
 
 
 def _entries(model: EntityFileModel, path: Path) -> list[Entry]:

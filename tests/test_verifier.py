@@ -125,3 +125,20 @@ def test_a_quoted_claim_reported_as_shown_is_attributed(analyzer):
     quoted = "“Ioniplex has been clinically shown to repair nerve damage in people with diabetes.”"
     assert {c.modality for c in analyzer.check_text(quoted).claims} == {"attributed"}
     assert {c.modality for c in analyzer.check_text(quoted.strip("“”")).claims} == {"reported"}
+
+
+def test_the_words_that_are_not_treatments_are_lexicon_data(tmp_path):
+    """rules/lexicons/subjects.yml decides: a word added there is no longer made the treatment."""
+    import shutil
+
+    from checker.analyze import Analyzer
+    from checker.paths import lexicons_dir
+
+    custom = tmp_path / "lexicons"
+    shutil.copytree(lexicons_dir(), custom)
+    subjects = custom / "subjects.yml"
+    subjects.write_text(subjects.read_text(encoding="utf-8").replace("not_treatments: [", "not_treatments: [herb, "),
+                        encoding="utf-8")
+    text = "This herb cured my eczema in 3 weeks."
+    assert not [c for c in Analyzer(lexicon_dir=str(custom), use_models=False).check_text(text).claims
+                if c.intervention_source == "subject"]
