@@ -15,6 +15,7 @@ from checker.ingest.fetch import DEADLINE_SECONDS
 from checker.language import assessed, detect_language
 from checker.lexicon import Lexicon, load_lexicon
 from checker.model.apply import apply_models, page_level_rules
+from checker.model.sentence import MODEL_RULE
 from checker.model.store import NO_MODELS, Models, shipped_models
 from checker.nlp.pipeline import annotate, build_nlp
 from checker.nlp.syntax import parse
@@ -47,6 +48,8 @@ class Analyzer:
         self.rule_weights = {r.id: r.weight for r in self.ruleset.rules}
         if self.models is None:
             self.models = shipped_models() if self.use_models else NO_MODELS
+        if self.models.sentence is not None:  # its flags count as the model says, rescored alike
+            self.rule_weights[MODEL_RULE] = self.models.sentence.score_weight
         self.page_rules = page_level_rules(self.ruleset)
         self.verifier = shipped_verifier() if self.use_verifier and self.use_syntax else None
         gc.freeze()  # the pipeline and rules live as long as the process: keep them out of every collection

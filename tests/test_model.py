@@ -562,3 +562,40 @@ def test_the_sentence_model_ships_only_without_trading_claims_or_credible_pages_
     assert not _beats_sentence(_figures(0.63, 0.61, 0.37, 0.50, 0.045), rules)  # flag precision traded away
     assert not _beats_sentence(_figures(0.63, 0.61, 0.39, 0.44, 0.076), rules)  # more credible pages under 50
     assert _beats_sentence(_figures(0.63, 0.61, 0.40, 0.45, 0.12), _figures(0.63, 0.61, 0.38, 0.37, 0.15))
+
+
+def test_flags_shown_but_not_scored_leave_the_rules_score(model_analyzer):
+    """score_weight 0: the sentence model's flags are findings with a 0-point contribution, their
+    message says so, and the page scores as with the rules alone; at weight 1 they lower it."""
+    from checker.analyze import Analyzer
+    from checker.model.sentence import MODEL_RULE
+    from checker.model.store import Models
+    from checker.train.config import Thresholds
+    from checker.train.sentence import with_thresholds
+
+    if model_analyzer.models.sentence is None:
+        pytest.skip("the sentence model does not ship")
+    eager = with_thresholds(model_analyzer.models.sentence, Thresholds(1.01, 0.0, 0.0))  # flags every sentence it judges
+    text = BAD_PAGE + " Doctors hate how well it works for everyone we see."
+    rules = Analyzer(use_models=False).check_text(text)
+    shown = Analyzer(models=Models(sentence=replace(eager, score_weight=0.0))).check_text(text)
+    scored = Analyzer(models=Models(sentence=replace(eager, score_weight=1.0))).check_text(text)
+    flags = [f for f in shown.findings if f.rule == MODEL_RULE]
+    assert flags and all(f.explanation.contribution == 0 and "does not change the score" in f.message for f in flags)
+    assert shown.score == rules.score and scored.score < rules.score
+    assert round(sum(i.points for i in shown.breakdown), 0) == shown.score
+
+
+def test_the_sentence_models_score_weight_round_trips_and_is_checked(tmp_path):
+    from checker.model.sentence import from_json, to_json
+
+    shipped = shipped_models_on().sentence
+    if shipped is None:
+        pytest.skip("the sentence model does not ship")
+    data = to_json(replace(shipped, score_weight=0.0))
+    assert from_json(data, path="s.json").score_weight == 0.0
+    del data["problematic"]["score_weight"]
+    assert from_json(data, path="s.json").score_weight == 1.0  # files written before it existed
+    data["problematic"]["score_weight"] = 2
+    with pytest.raises(ModelError, match="score_weight"):
+        from_json(data, path="s.json")

@@ -10,6 +10,7 @@
   explained by the features that pushed it up; a rule finding of severity medium or high in a
   sentence it rates under `downgrade_below` is lowered to severity low, with the reason in the
   finding's modifiers (as a hedge lowers severity). The rules' own findings are never removed.
+  `score_weight` says how much its flags count in the rule-based score (0: shown, not scored).
 The rules run before the model and never see its claims, so rule behaviour does not depend on
 whether a model ships. On a page about no treatment at all (`about_treatment`), the problematic
 head flags nothing.
@@ -56,6 +57,10 @@ class SentenceModel:
     problematic: LinearModel
     downgrade_below: float = 0.0
     meta: dict[str, Any] | None = None
+    # how much a flag (MDL001) counts in the rule-based score, as a rule's weight: 1.0 like a
+    # rule; 0.0 shown and explained but not scored (training ships that when scoring the flags
+    # would put more credible pages under 50)
+    score_weight: float = 1.0
 
     def judge(
         self,
@@ -107,6 +112,8 @@ class SentenceModel:
         cues = _cues(self.problematic, x)
         message = f"The sentence model rates this sentence as likely problematic (p={p:.2f})"
         message += f"; strongest cues: {', '.join(cues)}." if cues else "."
+        if self.score_weight == 0:
+            message += " A second opinion: it does not change the score."
         promotional = any(m.label in _PROMOTIONAL for m in view.mentions if not m.negated)
         return Finding(
             rule=MODEL_RULE, name=MODEL_RULE_NAME, pack="promotional" if promotional else "unproven",
@@ -180,7 +187,7 @@ def to_json(model: SentenceModel) -> dict[str, Any]:
         "meta": model.meta or {},
         "claim": {"groups": list(model.claim_groups), "model": model.claim.to_json()},
         "problematic": {"groups": list(model.problematic_groups), "downgrade_below": model.downgrade_below,
-                        "model": model.problematic.to_json()},
+                        "score_weight": model.score_weight, "model": model.problematic.to_json()},
     }
 
 
@@ -199,9 +206,13 @@ def from_json(data: Any, *, path: str) -> SentenceModel:
         if not isinstance(groups, list) or any(g not in SENTENCE_GROUPS for g in groups):
             raise ModelError(Errors.E117.format(groups=", ".join(SENTENCE_GROUPS)), path=path, key=f"{head}.groups")
         heads[head] = (tuple(groups), LinearModel.from_json(part.get("model"), path=path, key=f"{head}.model"))
-    try:
-        downgrade = float(data["problematic"].get("downgrade_below", 0.0))
-    except (TypeError, ValueError):
-        raise ModelError(Errors.E118, path=path, key="problematic.downgrade_below") from None
+    numbers = {}
+    for key, default in (("downgrade_below", 0.0), ("score_weight", 1.0)):
+        try:
+            numbers[key] = float(data["problematic"].get(key, default))
+        except (TypeError, ValueError):
+            raise ModelError(Errors.E118, path=path, key=f"problematic.{key}") from None
+    if not 0.0 <= numbers["score_weight"] <= 1.0:
+        raise ModelError(Errors.E118, path=path, key="problematic.score_weight")
     return SentenceModel(heads["claim"][0], heads["claim"][1], heads["problematic"][0], heads["problematic"][1],
-                         downgrade, data.get("meta") or {})
+                         numbers["downgrade_below"], data.get("meta") or {}, numbers["score_weight"])

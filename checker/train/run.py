@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -53,7 +53,8 @@ def fingerprint(corpus_dir: Path, docs: Sequence[Document]) -> str:
     return h.hexdigest()
 
 
-CONFIGURATIONS = ("rules", "rules+sentence", "rules+sentence+document", "rules+document")
+# "rules+sentence flags": the sentence model's flags shown but not scored (score_weight 0)
+CONFIGURATIONS = ("rules", "rules+sentence", "rules+sentence flags", "rules+sentence+document", "rules+document")
 
 
 def train_models(
@@ -111,6 +112,7 @@ def train_models(
         fold_document = fit_document_model(out_fold[k], fold_sentence, lexicon, page_rules, config)
         fold_document_alone = fit_document_model(out_fold[k], None, lexicon, page_rules, config)
         for name, models in (("rules+sentence", Models(sentence=fold_sentence)),
+                             ("rules+sentence flags", Models(sentence=replace(fold_sentence, score_weight=0.0))),
                              ("rules+sentence+document", Models(sentence=fold_sentence, document=fold_document)),
                              ("rules+document", Models(document=fold_document_alone))):
             analyzer = Analyzer(models=models)
@@ -124,10 +126,15 @@ def train_models(
         return out
 
     cv_metrics, dev_metrics = metrics(None), metrics("dev")
-    sentence_ships = force or all(_beats_sentence(m["rules+sentence"], m["rules"]) for m in (cv_metrics, dev_metrics))
+    # the sentence model ships scored when its flags may move the score, else shown but not
+    # scored when that way it still beats the rules (the score is then the rules' own)
+    scored = force or all(_beats_sentence(m["rules+sentence"], m["rules"]) for m in (cv_metrics, dev_metrics))
+    sentence_ships = scored or all(_beats_sentence(m["rules+sentence flags"], m["rules"]) for m in (cv_metrics, dev_metrics))
+    sentence = replace(sentence, score_weight=1.0 if scored else 0.0)
     # the document model is judged against what it would sit on: the rules + sentence model when
     # that ships, the rules alone (and fitted without sentence-model inputs) when it does not
-    on, base = ("rules+sentence+document", "rules+sentence") if sentence_ships else ("rules+document", "rules")
+    on, base = ("rules+sentence+document", "rules+sentence" if scored else "rules+sentence flags") if sentence_ships \
+        else ("rules+document", "rules")
     ships = {
         "sentence": sentence_ships,
         "document": force or all(_beats_document(m[on], m[base]) for m in (cv_metrics, dev_metrics)),
@@ -154,7 +161,7 @@ def train_models(
         "ships": ships,
     }
     sentence = SentenceModel(sentence.claim_groups, sentence.claim, sentence.problematic_groups, sentence.problematic,
-                             sentence.downgrade_below, {**meta, "model": "sentence"})
+                             sentence.downgrade_below, {**meta, "model": "sentence"}, sentence.score_weight)
     document = DocumentModel(document.model, document.page_rules, {**meta, "model": "document"}, document.min_sentences)
     scores = {name: {r.doc.id: r.score for r in rs} for name, rs in results.items()}
     result = TrainResult(Models(sentence, document), ships, dev_metrics, cv_metrics, thresholds, scores)
