@@ -229,8 +229,10 @@ def claim_candidates(
                     continue
                 effect, reading = agentive
             elif effects[0].key == OFFER_LINK:
-                if doc is None or has_predicate(doc) or target is not targets[0]:
+                if doc is None or has_predicate(doc):
                     continue  # a sentence with a verb says more than a menu item; that is read by its verb
+                if not effects[0].end < target.start < view.sentence.end or any(c.start == view.sentence.start for c, _ in claims):
+                    continue  # one offer a line: the condition named after its "for"
                 effect, reading = effects[0], None
             elif doc is not None:
                 found = None

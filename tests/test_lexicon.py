@@ -224,6 +224,7 @@ def break_file(path: Path, old: str, new: str) -> None:
     ("prices.yml", "regex: ['[$", "regex: ['(?<=x)[$", "entries.0.regex.0", "bad regex", "E501"),
     ("qualifiers.yml", "category: HEDGE", "category: MAYBE", "entries.0.category", "Input should be", "E504"),
     ("negation.yml", "termset: en_clinical", "termset: fr", "termset", "Input should be", "E504"),
+    ("subjects.yml", "not_treatments: [", "not_treatment: [", "not_treatments", "Field required", "E504"),
     ("effects.yml", "label: EFFECT", "label: EFFECT\n  nested: [", "line 2", "invalid YAML", "E532"),
 ])
 def test_broken_lexicon_names_file_and_key(lexicon_copy, filename, old, new, key, words, code):

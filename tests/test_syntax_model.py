@@ -80,6 +80,9 @@ def test_a_menu_item_naming_a_treatment_for_a_condition_is_an_offer(rules_analyz
     [approved] = claims_of(rules_analyzer, "Cord blood transplant for leukemia")
     assert approved.modality == "offer" and approved.condition_status == "approved"
     assert claims_of(rules_analyzer, "We use PRP for knee pain.") == ()
+    # one offer a line, for the condition named after its "for", not one named before it
+    [(condition, modality)] = [(c.condition, c.modality) for c in claims_of(rules_analyzer, "Arthritis Center - PRP Injections For Chronic Pain")]
+    assert (condition, modality) == ("Chronic Pain", "offer")
     long_line = "PRP for knee pain and the many other things our friendly team would like to tell you about"
     assert all(c.modality != "offer" for c in claims_of(rules_analyzer, long_line))
 

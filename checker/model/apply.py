@@ -12,7 +12,6 @@ from dataclasses import replace
 from typing import Any
 
 from checker.claims import main_intervention
-from checker.model.sentence import MODEL_RULE
 from checker.model.store import Models
 from checker.scoring import Scored, band_for, score_page
 from checker.types import Claim, Finding, ScoreItem
@@ -36,7 +35,6 @@ def apply_models(models: Models, ctx: Any, findings: Sequence[Finding], *, page_
         judged = models.sentence.judge(ctx.page, ctx.views, ctx.claims, ctx.cautions, findings, ctx.lexicon, page_rules,
                                        main=main[1] if main else None)
         extra, out = judged.extra_claims, [f for f in judged.findings if f.rule not in disabled]
-        rule_weights = {**(rule_weights or {}), MODEL_RULE: models.sentence.score_weight}
     document = models.document
     if document is not None and len(ctx.views) >= document.min_sentences:
         score, scored, items = document.score(out, claims, ctx.cautions, model_claims=len(extra))
