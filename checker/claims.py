@@ -580,6 +580,18 @@ def is_established(lexicon: Lexicon, intervention_key: str | None) -> bool:
     return intervention_key is not None and lexicon.attrs("INTERVENTION", intervention_key).get("type_status") == "established"
 
 
+# where a claim's intervention came from when it is one of the page's lexicon mentions (not a
+# subject the parse found, nor the sentence model's page-level guess)
+LEXICON_SOURCES = frozenset({"explicit", "anaphora", "context"})
+
+
+def names_only_standard_care(ann: Annotations, lexicon: Lexicon) -> bool:
+    """Whether every treatment the page names is standard care (a patient-education page on
+    anaemia naming medicines and transfusions): then each claim whose treatment was resolved from
+    those names is about standard care, however far away it was named."""
+    return all(is_established(lexicon, m.key) for m in ann.mentions if m.label == "INTERVENTION" and not m.negated)
+
+
 def extract_cautions(page: Page, ann: Annotations, views: list[SentenceView] | None = None) -> list[Caution]:
     """Cautions that are not negated, one per category and sentence."""
     views = sentence_views(ann) if views is None else views

@@ -11,7 +11,7 @@ from functools import cached_property
 from itertools import accumulate
 from typing import TypeVar
 
-from checker.claims import HEDGING_CAUTIONS, SentenceView, inside_quotes, is_established
+from checker.claims import HEDGING_CAUTIONS, LEXICON_SOURCES, SentenceView, inside_quotes, is_established, names_only_standard_care
 from checker.engine.loader import Rule
 from checker.engine.schema import (
     AbsenceMatch,
@@ -51,6 +51,10 @@ class PageContext:
         if i >= 0 and offset < self.views[i].sentence.end:
             return i, self.views[i]
         return -1, None
+
+    @cached_property
+    def names_only_standard_care(self) -> bool:
+        return names_only_standard_care(self.ann, self.lexicon)
 
     @cached_property
     def main_blocks(self) -> list[int]:
@@ -210,8 +214,12 @@ def eval_claim(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
 
 def eval_absence(rule: Rule, ctx: PageContext) -> Iterator[Hit]:
     m = match_of(rule, AbsenceMatch)
+    # a page naming no treatment but standard care promotes no unproven one: its claims for
+    # standard care need none of the disclosures, wherever their treatment was named
+    standard_care = ctx.names_only_standard_care
     relevant = [c for c in ctx.claims if c.modality not in NOT_MADE and c.condition_status in m.claim_status
-                and c.target_kind != "none" and (c.intervention or not m.require_intervention)]
+                and c.target_kind != "none" and (c.intervention or not m.require_intervention)
+                and not (standard_care and c.intervention_source in LEXICON_SOURCES)]
     if len(relevant) < m.min_claims:
         return
     if any(c.category in m.cautions for c in ctx.cautions):
