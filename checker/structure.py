@@ -28,8 +28,11 @@ Span = tuple[int, int]  # character offsets in the parsed text
 
 ATTRIBUTION_VERBS = frozenset({
     "claim", "allege", "advertise", "tout", "market", "promote", "purport", "boast", "promise", "pitch", "peddle",
-    "sell", "hype", "insist", "contend",
+    "sell", "hype", "insist", "contend", "imply",
 })
+# hearsay: what someone read or heard ("patients arrive having read that it reverses ageing"),
+# only with its "that" clause ("read how PRP healed…" is a call to read a clinic's own story)
+HEARSAY_VERBS = frozenset({"read", "hear"})
 ATTRIBUTION_MODIFIERS = frozenset({"alleged", "purported", "so-called", "supposed", "claimed", "touted", "advertised"})
 FIRST_PERSON = frozenset({"i", "we", "us", "our", "my"})
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "cannot"})
@@ -174,11 +177,14 @@ def _attribution(pred: Token) -> Token | None:
                 source = child if child.dep_ == "obl" else next((g for g in child.children if g.dep_ in {"obl", "pobj"}), child)
                 if source.lower_ not in FIRST_PERSON:
                     return child
+    below = pred
     for node in [pred, *ancestors_to_root(pred)]:
-        if node.i != pred.i and node.lemma_ in ATTRIBUTION_VERBS and node.pos_ == "VERB":
+        hearsay = node.lemma_ in HEARSAY_VERBS and below.dep_ == "ccomp" and any(c.lower_ == "that" and c.dep_ == "mark" for c in below.children)
+        if node.i != pred.i and (node.lemma_ in ATTRIBUTION_VERBS or hearsay) and node.pos_ == "VERB":
             subject = _subject(node)
             if subject is None or subject.lower_ not in FIRST_PERSON:
                 return node
+        below = node
     for child in pred.children:
         if child.lower_ in ATTRIBUTION_MODIFIERS:
             return child

@@ -98,6 +98,33 @@ def test_our_own_claim_is_not_attributed():
     assert read(doc, span(doc, "cure"), span(doc, "lupus")).modality is None
 
 
+def _read_that(verb: str, lemma: str, mark: bool) -> Doc:
+    # "Patients have {verb} [that] stem cells cure lupus."
+    rows = [("Patients", "NOUN", 2, "nsubj", "patient"), ("have", "AUX", 2, "aux", "have"), (verb, "VERB", 2, "ROOT", lemma)]
+    rows += [("that", "SCONJ", 6, "mark", "that")] if mark else []
+    base = len(rows)
+    rows += [("stem", "NOUN", base + 1, "compound", "stem"), ("cells", "NOUN", base + 2, "nsubj", "cell"),
+             ("cure", "VERB", 2, "ccomp", "cure"), ("lupus", "NOUN", base + 2, "obj", "lupus"), (".", "PUNCT", 2, "punct", ".")]
+    return parsed(rows)
+
+
+def test_hearsay_with_its_that_clause_is_attributed():
+    doc = _read_that("read", "read", mark=True)
+    r = read(doc, span(doc, "cure"), span(doc, "lupus"), interventions=[span(doc, "stem cells")])
+    assert r.modality == "attributed" and r.trigger == "read"
+
+
+def test_read_without_a_that_clause_is_not_hearsay():
+    # "Patients have read stem cells cure lupus": no "that", so no hearsay ("Read how PRP healed…" is a clinic's own story)
+    doc = _read_that("read", "read", mark=False)
+    assert read(doc, span(doc, "cure"), span(doc, "lupus"), interventions=[span(doc, "stem cells")]).modality is None
+
+
+def test_what_a_name_implies_is_attributed():
+    doc = _read_that("implied", "imply", mark=False)
+    assert read(doc, span(doc, "cure"), span(doc, "lupus"), interventions=[span(doc, "stem cells")]).modality == "attributed"
+
+
 def test_a_question_is_a_question():
     # "Can stem cells cure lupus?"
     doc = parsed([("Can", "AUX", 3, "aux", "can"), ("stem", "NOUN", 2, "compound", "stem"), ("cells", "NOUN", 3, "nsubj", "cell"),
