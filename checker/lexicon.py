@@ -241,7 +241,7 @@ def _load_lexicon_cached(directory: str) -> Lexicon:
     entries: list[Entry] = []
     qualifiers: QualifierFileModel | None = None
     negation = NegationFileModel()
-    not_treatments: frozenset[str] = frozenset()
+    not_treatments: frozenset[str] | None = None
     files = sorted(root.glob("*.yml"))
     for path in files:
         data = load_yaml(path)
@@ -259,6 +259,9 @@ def _load_lexicon_cached(directory: str) -> Lexicon:
             raise validation_error(exc, path) from None
     if qualifiers is None:
         raise RuleFileError(Errors.E535, path=str(root))
+    if not_treatments is None:  # a lexicon folder of its own may leave out the subjects: ours apply, as negspacy's defaults do for negation
+        shipped = lexicons_dir()
+        not_treatments = frozenset() if root.resolve() == shipped.resolve() else load_lexicon(shipped).not_treatments
     by_key = {(e.label, e.key): e for e in entries}
     return Lexicon(tuple(entries), qualifiers, _negation_termset(negation), tuple(str(f) for f in files), by_key,
                    not_treatments)

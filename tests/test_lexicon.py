@@ -250,3 +250,9 @@ def test_missing_qualifiers_file(lexicon_copy):
     (lexicon_copy / "qualifiers.yml").unlink()
     with pytest.raises(RuleFileError, match="qualifiers.yml is missing"):
         load_lexicon(lexicon_copy)
+
+
+def test_a_lexicon_folder_without_subjects_uses_the_shipped_ones(lexicon_copy):
+    (lexicon_copy / "subjects.yml").unlink()
+    shipped = load_lexicon(None).not_treatments
+    assert shipped and load_lexicon(lexicon_copy).not_treatments == shipped
