@@ -33,6 +33,9 @@ ATTRIBUTION_VERBS = frozenset({
 # hearsay: what someone read or heard ("patients arrive having read that it reverses ageing"),
 # only with its "that" clause ("read how PRP healed…" is a call to read a clinic's own story)
 HEARSAY_VERBS = frozenset({"read", "hear"})
+# a research aim, not a result: "the trial evaluates X for Y", "X is being studied to treat Y"
+STUDY_VERBS = frozenset({"evaluate", "assess", "test", "study", "investigate", "examine", "trial", "compare", "analyze",
+                         "analyse"})
 ATTRIBUTION_MODIFIERS = frozenset({"alleged", "purported", "so-called", "supposed", "claimed", "touted", "advertised"})
 FIRST_PERSON = frozenset({"i", "we", "us", "our", "my"})
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "cannot"})
@@ -191,6 +194,23 @@ def _attribution(pred: Token) -> Token | None:
     return None
 
 
+def _under_study(effect: Token) -> Token | None:
+    """A verb of studying that the effect is the aim of ("the trial evaluates X for treating Y",
+    "X is being trialled as a treatment for Y"): a question research asks, not a claim. Reached
+    through subordinate links only: "we studied PRP and it heals tendons" asserts the second.
+    ("explore" and "research" are left out: pages "explore how IV drips help…" to tell, not to ask.)"""
+    node = effect
+    for _ in range(MAX_LINK_DEPTH):
+        if node.lemma_ in STUDY_VERBS and node.pos_ == "VERB" and node.i != effect.i:
+            return node
+        if node.dep_ in {"conj", "parataxis", "acl:relcl", "relcl", "ROOT", "root"} or node.head.i == node.i:
+            return None  # a clause of its own, or one that asserts something of its noun ("supplements that fight…")
+        if node.dep_ == "ccomp" and any(c.dep_ == "mark" and c.lower_ == "that" for c in node.children):
+            return None  # "studies have examined and found that…" reports a finding
+        node = node.head
+    return None
+
+
 def mistagged_verb(token: Token, effect_verbs: frozenset[str]) -> bool:
     """An effect verb the tagger read as a noun (or as an adjective-like modifier) right after its
     subject: "PRP regenerates/NNS cartilage", "cord cells heal/NN torn cuffs", "transplants
@@ -309,6 +329,8 @@ def read(
         modality, trigger = "attributed", att.text
     elif (neg := _negation(e, pred)) is not None:
         modality, trigger = "negated", neg.text
+    elif (aim := _under_study(e)) is not None:
+        modality, trigger = "question", aim.text
     elif not has_predicate(doc):
         modality, trigger = "offer", ""
     return Reading(linked, _asserted(e, doc), modality, trigger, agent, natural, voice, _arcs(chain) if chain else (),

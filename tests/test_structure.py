@@ -125,6 +125,31 @@ def test_what_a_name_implies_is_attributed():
     assert read(doc, span(doc, "cure"), span(doc, "lupus"), interventions=[span(doc, "stem cells")]).modality == "attributed"
 
 
+def test_an_effect_that_a_trial_evaluates_is_a_question_research_asks():
+    # "The trial evaluates stem cells for treating COPD."
+    doc = parsed([("The", "DET", 1, "det", "the"), ("trial", "NOUN", 2, "nsubj", "trial"), ("evaluates", "VERB", 2, "ROOT", "evaluate"),
+                  ("stem", "NOUN", 4, "compound", "stem"), ("cells", "NOUN", 2, "obj", "cell"), ("for", "SCONJ", 6, "mark", "for"),
+                  ("treating", "VERB", 2, "advcl", "treat"), ("COPD", "PROPN", 6, "obj", "copd"), (".", "PUNCT", 2, "punct", ".")])
+    r = read(doc, span(doc, "treating"), span(doc, "COPD"), interventions=[span(doc, "stem cells")])
+    assert r.linked and r.modality == "question" and r.trigger == "evaluates"
+
+
+def test_what_follows_a_study_in_its_own_clause_is_asserted():
+    # "We studied PRP and it heals tendons."
+    doc = parsed([("We", "PRON", 1, "nsubj", "we"), ("studied", "VERB", 1, "ROOT", "study"), ("PRP", "PROPN", 1, "obj", "prp"),
+                  ("and", "CCONJ", 5, "cc", "and"), ("it", "PRON", 5, "nsubj", "it"), ("heals", "VERB", 1, "conj", "heal"),
+                  ("tendons", "NOUN", 5, "obj", "tendon"), (".", "PUNCT", 1, "punct", ".")])
+    assert read(doc, span(doc, "heals"), span(doc, "tendons"), interventions=[span(doc, "PRP")]).modality is None
+
+
+def test_a_relative_clause_under_a_study_verb_is_asserted():
+    # "We compared supplements that cure diabetes."
+    doc = parsed([("We", "PRON", 1, "nsubj", "we"), ("compared", "VERB", 1, "ROOT", "compare"), ("supplements", "NOUN", 1, "obj", "supplement"),
+                  ("that", "PRON", 4, "nsubj", "that"), ("cure", "VERB", 2, "acl:relcl", "cure"), ("diabetes", "NOUN", 4, "obj", "diabetes"),
+                  (".", "PUNCT", 1, "punct", ".")])
+    assert read(doc, span(doc, "cure"), span(doc, "diabetes"), interventions=[span(doc, "supplements")]).modality is None
+
+
 def test_a_question_is_a_question():
     # "Can stem cells cure lupus?"
     doc = parsed([("Can", "AUX", 3, "aux", "can"), ("stem", "NOUN", 2, "compound", "stem"), ("cells", "NOUN", 3, "nsubj", "cell"),

@@ -102,6 +102,13 @@ def test_a_question_is_not_asserted(rules_analyzer):
     assert all(c.modality in NOT_STATED for c in claims)
 
 
+def test_what_a_trial_evaluates_is_asked_not_claimed(rules_analyzer):
+    claims = claims_of(rules_analyzer, "A phase II trial is evaluating umbilical cord cells for treating knee osteoarthritis.")
+    assert [(c.modality, c.qualifiers) for c in claims] == [("question", ("evaluating",))]
+    told = claims_of(rules_analyzer, "Our doctors studied PRP for years, and it heals torn tendons.")
+    assert [c.modality for c in told] == ["asserted"]
+
+
 def test_negation_of_the_effect_is_negated(rules_analyzer):
     [claim] = claims_of(rules_analyzer, "Stem cells do not cure lupus.")
     assert claim.modality == "negated"
