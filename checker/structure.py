@@ -46,6 +46,11 @@ CLAUSE_DEPS = frozenset({"ccomp", "xcomp", "advcl", "acl", "acl:relcl", "paratax
 MAX_LINK_DEPTH = 6
 OUTCOME_VERBS = frozenset({"show", "demonstrate", "report", "experience", "see", "achieve", "observe", "notice", "produce",
                            "yield", "feel", "enjoy", "gain"})
+# what a noun effect as a subject can do and still carry its effect ("there is no cure for…",
+# "the treatment helps…", "PRP therapy gives results"); besides these and the effect verbs, its
+# verb makes it a topic ("treatments for eczema include…", "your treatment will depend on…")
+DELIVERY_VERBS = OUTCOME_VERBS | {"be", "exist", "make", "replace", "help", "allow", "enable", "keep", "let", "cause", "work",
+                                  "succeed", "offer", "provide", "give", "bring", "deliver", "result", "lead"}
 MODIFIER_DEPS = frozenset({"amod", "compound", "nmod", "acl", "acl:relcl", "advmod", "obl:npmod", "nummod"})
 
 
@@ -333,7 +338,7 @@ def read(
         modality, trigger = "question", aim.text
     elif not has_predicate(doc):
         modality, trigger = "offer", ""
-    return Reading(linked, _asserted(e, doc), modality, trigger, agent, natural, voice, _arcs(chain) if chain else (),
+    return Reading(linked, _asserted(e, doc, effect_verbs), modality, trigger, agent, natural, voice, _arcs(chain) if chain else (),
                    verbal=e.pos_ in {"VERB", "AUX"}, agent_span=agent_span)
 
 
@@ -371,12 +376,13 @@ def _agent_before(effect: Token, interventions: Sequence[Span], anaphors: Sequen
 
 
 
-def _asserted(effect: Token, doc: Doc) -> bool:
+def _asserted(effect: Token, doc: Doc, effect_verbs: frozenset[str] = frozenset()) -> bool:
     """A verb or adjective carries its effect. So does a noun ("relief", "repair of", "treatment
     for") in almost any role: "patients experience pain relief", "cells foster the repair of
     tissue", "PRP is a treatment for…". It names only a topic as what someone needs, seeks,
-    receives or pays for ("patients requiring treatment for ED must…"), or as the subject of
-    "available", "necessary", "covered"… ("treatment for ED should be available from…")."""
+    receives or pays for ("patients requiring treatment for ED must…"), as the subject of
+    "available", "necessary", "covered"… ("treatment for ED should be available from…"), or as
+    the subject of a verb that brings about nothing ("treatments for eczema include…")."""
     if effect.pos_ not in {"NOUN", "PROPN"} or not has_predicate(doc):
         return True
     node = effect
@@ -389,4 +395,6 @@ def _asserted(effect: Token, doc: Doc) -> bool:
         return False
     if head.lemma_ in TOPIC_VERBS and node.dep_ == "nmod" and head.dep_ in {"obj", "obl"}:
         return False
+    if node.dep_ in {"nsubj", "nsubj:pass"} and head.pos_ == "VERB" and not (head.lemma_ in effect_verbs or head.lemma_ in DELIVERY_VERBS):
+        return False  # the subject of a verb that brings about nothing: "the treatment of anaemia varies"
     return not (node.dep_ in {"nsubj", "nsubj:pass"} and head.lemma_ in TOPIC_PREDICATES)

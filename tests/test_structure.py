@@ -8,7 +8,7 @@ import pytest
 import spacy
 from spacy.tokens import Doc
 
-from checker.structure import read
+from checker.structure import Reading, read
 
 _VOCAB = spacy.blank("en").vocab  # English lexical attributes (lower_, is_punct)
 
@@ -211,6 +211,22 @@ def test_a_treatment_noun_that_only_names_a_topic_is_not_asserted():
                         ("must", "AUX", 5, "aux", "must"), ("see", "VERB", 5, "ROOT", "see"), ("a", "DET", 7, "det", "a"),
                         ("specialist", "NOUN", 5, "obj", "specialist"), (".", "PUNCT", 5, "punct", ".")])
     assert r.linked and not r.asserted
+
+
+def _treatment_for_subject_of(verb: str, lemma: str) -> Reading:
+    # "The treatment for ED {verb} quickly."
+    return _treatment_for([("The", "DET", 1, "det", "the"), ("treatment", "NOUN", 4, "nsubj", "treatment"),
+                           ("for", "ADP", 3, "case", "for"), ("ED", "PROPN", 1, "nmod", "ed"), (verb, "VERB", 4, "ROOT", lemma),
+                           ("quickly", "ADV", 4, "advmod", "quickly"), (".", "PUNCT", 4, "punct", ".")])
+
+
+def test_a_treatment_noun_as_the_subject_of_a_verb_that_brings_nothing_about_is_a_topic():
+    assert not _treatment_for_subject_of("varies", "vary").asserted
+
+
+@pytest.mark.parametrize(("verb", "lemma"), [("works", "work"), ("helps", "help")])
+def test_a_treatment_noun_as_the_subject_of_a_verb_that_delivers_is_asserted(verb, lemma):
+    assert _treatment_for_subject_of(verb, lemma).asserted
 
 
 def test_according_to_someone_else_is_attributed():

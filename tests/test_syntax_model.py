@@ -109,6 +109,12 @@ def test_what_a_trial_evaluates_is_asked_not_claimed(rules_analyzer):
     assert [c.modality for c in told] == ["asserted"]
 
 
+def test_treatments_named_as_a_topic_are_not_claims(rules_analyzer):
+    text = "The usual treatments for psoriasis include creams, light therapy and tablets. Your treatment for anaemia will depend on what is causing it."
+    assert not claims_of(rules_analyzer, text)
+    assert [c.modality for c in claims_of(rules_analyzer, "There is no cure for Parkinson's disease.")] == ["negated"]
+
+
 def test_negation_of_the_effect_is_negated(rules_analyzer):
     [claim] = claims_of(rules_analyzer, "Stem cells do not cure lupus.")
     assert claim.modality == "negated"

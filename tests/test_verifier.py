@@ -59,8 +59,8 @@ def test_a_treatment_doing_an_effect_to_a_named_condition_is_never_dropped(analy
 
 
 def test_a_weak_reading_below_the_threshold_is_dropped_and_kept_ones_carry_the_probability(analyzer):
-    # a topic named by a nominal effect, no treatment its subject: the verifier decides
-    text = "Your treatment for anemia will depend on its cause."
+    # an effect that only names a team's experience, no treatment its subject: the verifier decides
+    text = "Your child will be cared for by a team with experience in treating asthma."
     assert claims_of(analyzer, text, KEEP_ALL)
     assert not claims_of(analyzer, text, REJECT_ALL)
     assert all(c.confidence == 1.0 for c in claims_of(analyzer, text, KEEP_ALL))
