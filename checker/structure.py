@@ -36,6 +36,10 @@ HEARSAY_VERBS = frozenset({"read", "hear"})
 # a research aim, not a result: "the trial evaluates X for Y", "X is being studied to treat Y"
 STUDY_VERBS = frozenset({"evaluate", "assess", "test", "study", "investigate", "examine", "trial", "compare", "analyze",
                          "analyse"})
+# a claim named as someone's: "promises ranging from fixing damaged knees…", "claims that the
+# cells cure autism", "the hype about regrowing cartilage" (not "our promise", nor the hedge
+# "shows promise in combating…")
+ATTRIBUTION_NOUNS = frozenset({"claim", "promise", "hype", "allegation", "myth", "rumor", "rumour"})
 ATTRIBUTION_MODIFIERS = frozenset({"alleged", "purported", "so-called", "supposed", "claimed", "touted", "advertised"})
 FIRST_PERSON = frozenset({"i", "we", "us", "our", "my"})
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "cannot"})
@@ -192,6 +196,7 @@ def _attribution(pred: Token) -> Token | None:
             subject = _subject(node)
             if subject is None or subject.lower_ not in FIRST_PERSON:
                 return node
+
         below = node
     for child in pred.children:
         if child.lower_ in ATTRIBUTION_MODIFIERS:
@@ -213,6 +218,20 @@ def _under_study(effect: Token) -> Token | None:
         if node.dep_ == "ccomp" and any(c.dep_ == "mark" and c.lower_ == "that" for c in node.children):
             return None  # "studies have examined and found that…" reports a finding
         node = node.head
+    return None
+
+
+def _attribution_noun(pred: Token) -> Token | None:
+    """A noun that names the claim as someone's, above the effect ("promises ranging from fixing
+    damaged knees…"); a promise someone shows or holds is a hedge, ours is our own claim."""
+    for node in ancestors_to_root(pred):
+        if node.lemma_ not in ATTRIBUTION_NOUNS or node.pos_ != "NOUN":
+            continue
+        if any(c.lower_ in FIRST_PERSON and c.dep_ == "nmod:poss" for c in node.children):
+            continue
+        if node.lemma_ == "promise" and node.dep_ in {"obj", "dobj"} and node.head.lemma_ in {"show", "hold", "have", "offer"}:
+            continue
+        return node
     return None
 
 
@@ -334,6 +353,8 @@ def read(
         modality, trigger = "attributed", att.text
     elif (neg := _negation(e, pred)) is not None:
         modality, trigger = "negated", neg.text
+    elif (named := _attribution_noun(e if e.pos_ in {"VERB", "AUX"} else pred)) is not None:
+        modality, trigger = "attributed", named.text
     elif (aim := _under_study(e)) is not None:
         modality, trigger = "question", aim.text
     elif not has_predicate(doc):

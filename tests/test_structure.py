@@ -150,6 +150,24 @@ def test_a_relative_clause_under_a_study_verb_is_asserted():
     assert read(doc, span(doc, "cure"), span(doc, "diabetes"), interventions=[span(doc, "supplements")]).modality is None
 
 
+def _promise_of(verb: str, lemma: str) -> Doc:
+    # "Herbs {verb} promise in curing lupus."
+    return parsed([("Herbs", "NOUN", 1, "nsubj", "herb"), (verb, "VERB", 1, "ROOT", lemma), ("promise", "NOUN", 1, "obj", "promise"),
+                   ("in", "SCONJ", 4, "mark", "in"), ("curing", "VERB", 2, "acl", "cure"), ("lupus", "NOUN", 4, "obj", "lupus"),
+                   (".", "PUNCT", 1, "punct", ".")])
+
+
+def test_a_claim_named_as_someones_promise_is_attributed():
+    doc = _promise_of("make", "make")
+    r = read(doc, span(doc, "curing"), span(doc, "lupus"), interventions=[span(doc, "Herbs")])
+    assert r.modality == "attributed" and r.trigger == "promise"
+
+
+def test_a_promise_shown_is_a_hedge_not_an_attribution():
+    doc = _promise_of("show", "show")
+    assert read(doc, span(doc, "curing"), span(doc, "lupus"), interventions=[span(doc, "Herbs")]).modality is None
+
+
 def test_a_question_is_a_question():
     # "Can stem cells cure lupus?"
     doc = parsed([("Can", "AUX", 3, "aux", "can"), ("stem", "NOUN", 2, "compound", "stem"), ("cells", "NOUN", 3, "nsubj", "cell"),
