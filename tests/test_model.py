@@ -412,11 +412,11 @@ def _reference_proba(model, x):  # type: ignore[no-untyped-def]
 
 
 def _reference_breakdown(doc, findings, claims, cautions, model_claims):  # type: ignore[no-untyped-def]
-    from checker.model.document_features import document_features
+    from checker.model.document_features import document_counts
 
     def points(fs, cs, ca, mc):  # type: ignore[no-untyped-def]
         flags = sum(1 for f in fs if f.rule.startswith("MDL") and not f.suppressed)
-        x = document_features(fs, cs, ca, page_rules=doc.page_rules, model_claims=mc, model_flags=flags)
+        x = document_counts(fs, cs, ca, page_rules=doc.page_rules, model_claims=mc, model_flags=flags).features()
         return 100.0 * _reference_proba(doc.model, x)
 
     total = points(findings, claims, cautions, model_claims)

@@ -14,20 +14,6 @@ from dataclasses import dataclass
 from checker.types import Caution, Claim, Finding
 
 
-def document_features(
-    findings: Sequence[Finding],
-    claims: Sequence[Claim],
-    cautions: Sequence[Caution],
-    *,
-    page_rules: frozenset[str] = frozenset(),
-    model_claims: int = 0,
-    model_flags: int = 0,
-) -> dict[str, float]:
-    """A page's summary. Counts enter as log(1 + n) so the tenth finding adds less than the first."""
-    return document_counts(findings, claims, cautions, page_rules=page_rules, model_claims=model_claims,
-                           model_flags=model_flags).features()
-
-
 @dataclass(frozen=True)
 class DocumentCounts:
     """What the document features are made of: counts of findings (by rule, pack and severity)
@@ -43,6 +29,7 @@ class DocumentCounts:
     page_rules: frozenset[str] = frozenset()
 
     def features(self) -> dict[str, float]:
+        """The page's summary. Counts enter as log(1 + n) so the tenth finding adds less than the first."""
         f: dict[str, float] = {"bias": 1.0}
         for cat in self.cautions:
             f[f"caution:{cat}"] = 1.0

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from checker.lexicon import Lexicon
 from checker.model.document import DocumentModel
-from checker.model.document_features import document_features
+from checker.model.document_features import document_counts
 from checker.model.sentence import Judgement, SentenceModel
 from checker.train.config import Thresholds, TrainConfig, fold
 from checker.train.dataset import PageData
@@ -43,8 +43,8 @@ def document_rows(pages: Sequence[PageData], judge: Callable[[PageData], Judgeme
             j = judge(d)
             findings, extra = j.findings, len(j.extra_claims)
         flags = sum(1 for f in findings if f.rule.startswith("MDL"))
-        rows.append(document_features(findings, claims, r.cautions, page_rules=page_rules,
-                                      model_claims=extra, model_flags=flags))
+        rows.append(document_counts(findings, claims, r.cautions, page_rules=page_rules,
+                                    model_claims=extra, model_flags=flags).features())
     return rows
 
 
