@@ -257,6 +257,8 @@ def claim_candidates(
                 effect, reading = found
                 if reading.natural:
                     continue  # the body or an organ doing it by itself: background biology
+                if reading.capability and (target is None or target.label != "CONDITION"):
+                    continue  # what cells can do or are for, to tissue: background biology
                 if (source in {"none", "context"} and int(lexicon.attrs("EFFECT", effect.key).get("strength", 1)) >= CURE_STRENGTH
                         and (named := _subject_treatment(reading, view, page.text, lexicon)) is not None):
                     intervention, source, intervention_key, intervention_part = named
@@ -428,7 +430,7 @@ def _read_agentive(doc: Any, view: SentenceView, effects: list[Mention], lexicon
     for effect in effects:
         reading = read(doc, rel(effect), rel(effect), interventions=interventions, anaphors=anaphors, natural_terms=natural,
                        effect_verbs=lexicon.effect_verb_lemmas)
-        if reading.agent not in {"intervention", "anaphor"} or not reading.asserted or reading.natural:
+        if reading.agent not in {"intervention", "anaphor"} or not reading.asserted or reading.natural or reading.capability:
             continue
         strength = int(lexicon.attrs("EFFECT", effect.key).get("strength", 1))
         if best is None or strength > best[0]:

@@ -40,6 +40,10 @@ STUDY_VERBS = frozenset({"evaluate", "assess", "test", "study", "investigate", "
 # cells cure autism", "the hype about regrowing cartilage" (not "our promise", nor the hedge
 # "shows promise in combating…")
 ATTRIBUTION_NOUNS = frozenset({"claim", "promise", "hype", "allegation", "myth", "rumor", "rumour"})
+# nouns of capacity or purpose: an effect that completes one is what something can do or is for
+# ("stem cells have the ability to regenerate tissue", "its purpose is to repair…"), background
+# unless a condition is named as its target ("curcumin has the capability to inhibit tumours")
+CAPABILITY_NOUNS = frozenset({"ability", "capacity", "capability", "purpose", "role", "function"})
 ATTRIBUTION_MODIFIERS = frozenset({"alleged", "purported", "so-called", "supposed", "claimed", "touted", "advertised"})
 FIRST_PERSON = frozenset({"i", "we", "us", "our", "my"})
 NEGATORS = frozenset({"not", "n't", "never", "no", "neither", "nor", "without", "cannot"})
@@ -79,6 +83,7 @@ class Reading:
     arcs: tuple[str, ...]  # the dependency arcs from the effect to the target, "head -dep-> child"
     verbal: bool = False  # the effect is a verb (or a verb the tagger read as a noun), not a noun or adjective
     agent_span: Span | None = None  # with agent "other": the subject's noun phrase ("Garlic" in "Garlic cures colds")
+    capability: bool = False  # what something has the ability or purpose to do ("cells with the ability to repair tissue")
 
 
 def token_span(doc: Doc, span: Span) -> list[Token]:
@@ -235,6 +240,20 @@ def _attribution_noun(pred: Token) -> Token | None:
     return None
 
 
+def _capability(effect: Token) -> bool:
+    """The effect completes a noun of capacity or purpose: "the ability to regenerate…", "capable
+    of forming…", "its purpose … is to repair…" (the noun as the subject of the copula)."""
+    pred = clause_head(effect)
+    head = pred.head
+    if pred.dep_ in {"acl", "xcomp", "nmod", "advcl"} and head.lemma_ in CAPABILITY_NOUNS and not (
+            head.dep_ in {"obj", "dobj"} and head.head.lemma_ == "play"):
+        return True  # not "plays a role in treating…", a claim of part of the effect
+    if head.lemma_ == "capable" or (pred.lemma_ == "capable"):
+        return True
+    subject = _subject(pred)
+    return subject is not None and subject.lemma_ in CAPABILITY_NOUNS
+
+
 def mistagged_verb(token: Token, effect_verbs: frozenset[str]) -> bool:
     """An effect verb the tagger read as a noun (or as an adjective-like modifier) right after its
     subject: "PRP regenerates/NNS cartilage", "cord cells heal/NN torn cuffs", "transplants
@@ -360,7 +379,7 @@ def read(
     elif not has_predicate(doc):
         modality, trigger = "offer", ""
     return Reading(linked, _asserted(e, doc, effect_verbs), modality, trigger, agent, natural, voice, _arcs(chain) if chain else (),
-                   verbal=e.pos_ in {"VERB", "AUX"}, agent_span=agent_span)
+                   verbal=e.pos_ in {"VERB", "AUX"}, agent_span=agent_span, capability=_capability(e))
 
 
 def is_possessive(token: Token) -> bool:

@@ -168,6 +168,23 @@ def test_a_promise_shown_is_a_hedge_not_an_attribution():
     assert read(doc, span(doc, "curing"), span(doc, "lupus"), interventions=[span(doc, "Herbs")]).modality is None
 
 
+def _noun_to_repair(verb: str, lemma: str, noun: str) -> Reading:
+    # "Cells {verb} the {noun} to repair tissue."
+    doc = parsed([("Cells", "NOUN", 1, "nsubj", "cell"), (verb, "VERB", 1, "ROOT", lemma), ("the", "DET", 3, "det", "the"),
+                  (noun, "NOUN", 1, "obj", noun), ("to", "PART", 5, "mark", "to"), ("repair", "VERB", 3, "acl", "repair"),
+                  ("tissue", "NOUN", 5, "obj", "tissue"), (".", "PUNCT", 1, "punct", ".")])
+    return read(doc, span(doc, "repair"), span(doc, "tissue"), interventions=[span(doc, "Cells")])
+
+
+def test_what_cells_have_the_ability_to_do_is_a_capability():
+    assert _noun_to_repair("have", "have", "ability").capability
+
+
+def test_a_role_played_is_not_a_capability():
+    # "Cells play the role to repair tissue": a part in the effect, claimed
+    assert not _noun_to_repair("play", "play", "role").capability
+
+
 def test_a_question_is_a_question():
     # "Can stem cells cure lupus?"
     doc = parsed([("Can", "AUX", 3, "aux", "can"), ("stem", "NOUN", 2, "compound", "stem"), ("cells", "NOUN", 3, "nsubj", "cell"),

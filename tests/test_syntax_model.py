@@ -115,6 +115,12 @@ def test_treatments_named_as_a_topic_are_not_claims(rules_analyzer):
     assert [c.modality for c in claims_of(rules_analyzer, "There is no cure for Parkinson's disease.")] == ["negated"]
 
 
+def test_what_cells_are_able_to_do_to_tissue_is_background_but_not_to_a_disease(rules_analyzer):
+    assert not claims_of(rules_analyzer, "Stem cells have the ability to regenerate muscle and bone. These cells are capable of repairing the liver.")
+    claims = claims_of(rules_analyzer, "Our stem cell injections have the ability to reverse knee arthritis.")
+    assert [(c.effect, c.modality) for c in claims] == [("reverse", "asserted")]
+
+
 def test_negation_of_the_effect_is_negated(rules_analyzer):
     [claim] = claims_of(rules_analyzer, "Stem cells do not cure lupus.")
     assert claim.modality == "negated"
